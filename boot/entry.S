@@ -1,0 +1,66 @@
+/*
+ * First kernel instructions. OpenSBI enters here in S-mode at physical
+ * 0x80200000 with paging off, a0 = hart id, a1 = physical address of the FDT.
+ * We turn on a boot page table of 1 GiB pages that maps the first 6 GiB of
+ * physical memory twice (identity, so this code keeps running, and at
+ * KERNBASE, where the kernel is linked), jump to the linked address and call
+ * kern_init(hartid, fdt). kern/pmap.c replaces the boot table with a proper one.
+ */
+#include <inc/memlayout.h>
+#include <inc/riscv.h>
+#include <kern/cpu.h>
+
+#define GIGA_RWX	(PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
+
+	.section .text.entry, "ax"
+	.globl _start
+_start:
+	la	t0, boot_pgtable		/* pc-relative: physical address here */
+	srli	t0, t0, PGSHIFT
+	li	t1, SATP_SV39
+	or	t0, t0, t1
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	ld	t0, .Lhigh			/* absolute, linked address */
+	jr	t0
+
+	.balign 8
+.Lhigh:
+	.dword	high_entry
+
+high_entry:
+	/* Boot stack: the kernel stack of slot 0 in cpus[] (above its guard page). */
+	la	sp, kstacks
+	li	t0, KSTKSIZE + KSTKGUARD
+	add	sp, sp, t0
+	la	tp, cpus			/* tp always holds this hart's struct cpu */
+	mv	s0, zero			/* ends the backtrace */
+	call	kern_init
+1:	wfi
+	j	1b
+
+	.section .data
+	.balign PGSIZE
+	.globl boot_pgtable
+boot_pgtable:
+	.dword	0, 0				/* identity map of gigabytes 2..5 */
+	.dword	(0x080000000 >> 2) | GIGA_RWX
+	.dword	(0x0C0000000 >> 2) | GIGA_RWX
+	.dword	(0x100000000 >> 2) | GIGA_RWX
+	.dword	(0x140000000 >> 2) | GIGA_RWX
+	.zero	(256 - 6) * 8
+	.dword	(0x000000000 >> 2) | GIGA_RWX	/* KERNBASE + 0: MMIO (UART) */
+	.dword	(0x040000000 >> 2) | GIGA_RWX
+	.dword	(0x080000000 >> 2) | GIGA_RWX	/* KERNBASE + RAM */
+	.dword	(0x0C0000000 >> 2) | GIGA_RWX
+	.dword	(0x100000000 >> 2) | GIGA_RWX
+	.dword	(0x140000000 >> 2) | GIGA_RWX
+	.zero	(512 - 262) * 8
+
+	/* Per-hart kernel stacks, each above an unmapped guard page. */
+	.section .bss.kstacks, "aw", @nobits
+	.balign PGSIZE
+	.globl kstacks
+kstacks:
+	.space	NCPU * (KSTKSIZE + KSTKGUARD)

@@ -1,0 +1,65 @@
+/* Environments (processes): the table the kernel keeps and user space reads at UENVS. */
+#ifndef INC_ENV_H
+#define INC_ENV_H
+
+#include <inc/types.h>
+#include <inc/trap.h>
+#include <inc/mmu.h>
+
+/*
+ * An envid_t has three parts: bit 31 is 0 (negative values are errors),
+ * bits 30..10 a generation that changes each time a slot is reused, so a
+ * stale id is refused, and bits 9..0 the slot in envs[].
+ */
+#define LOG2NENV	10
+#define NENV		(1 << LOG2NENV)
+#define ENVX(envid)	((envid) & (NENV - 1))
+#define ENVGENSHIFT	12	/* first id is 0x1000, as in JOS */
+
+enum {
+	ENV_FREE = 0,
+	ENV_DYING,
+	ENV_RUNNABLE,
+	ENV_RUNNING,
+	ENV_NOT_RUNNABLE
+};
+
+/* Most upcall frames that fit on the one-page exception stack. */
+#define UXFRAMES_MAX	(PGSIZE / (UTF_SIZE + UTF_GAP))
+
+/* Most argv entries env_create passes to a program. */
+#define MAXARGS		32
+
+enum EnvType {
+	ENV_TYPE_USER = 0,
+};
+
+struct Env {
+	struct Trapframe env_tf;	/* saved registers while not running */
+	struct Env *env_link;		/* next free Env */
+	envid_t env_id;
+	envid_t env_parent_id;
+	enum EnvType env_type;
+	unsigned env_status;
+	uint32_t env_runs;		/* times it has been run */
+	int env_cpunum;			/* hart running it, -1 if none */
+	uint64_t env_satp;		/* satp value for its address space */
+	pte_t *env_pgdir;		/* root page table (kernel address) */
+	pte_t *env_views;		/* level 1 table of the view gigabyte */
+	uint64_t env_pgfault_upcall;	/* user entry point for page faults, 0 if none */
+	uint32_t env_npages;		/* user pages mapped below UTOP */
+	uint32_t env_nptpages;		/* page-table and view pages it owns */
+	uint32_t env_nxframes;		/* upcall frames live on the exception stack */
+	uint64_t env_xframes[UXFRAMES_MAX];	/* their addresses, outermost first */
+
+	/* IPC */
+	bool env_ipc_recving;		/* blocked in sys_ipc_recv */
+	uint64_t env_ipc_dstva;		/* where to map a sent page */
+	uint64_t env_ipc_value;
+	envid_t env_ipc_from;
+	int env_ipc_perm;		/* perm of the page received, 0 if none */
+
+	char env_name[16];		/* program it was loaded from */
+};
+
+#endif

@@ -1,0 +1,88 @@
+/*
+ * The user library: what every program includes. Names and signatures are
+ * JOS's. Two registers are the library's, never the compiler's (GCC does not
+ * allocate them): tp holds thisenv, gp is used by the page-fault upcall to
+ * jump back to the faulting instruction and so does not survive a handled
+ * page fault (docs/design.md).
+ */
+#ifndef INC_LIB_H
+#define INC_LIB_H
+
+#include <inc/types.h>
+#include <inc/stdio.h>
+#include <inc/stdarg.h>
+#include <inc/string.h>
+#include <inc/error.h>
+#include <inc/assert.h>
+#include <inc/env.h>
+#include <inc/memlayout.h>
+#include <inc/syscall.h>
+#include <inc/trap.h>
+
+#define USED(x) (void)(x)
+
+/* The read-only views of this environment's page tables, and the kernel's tables. */
+#define uvpt	((volatile const pte_t *)UVPT)	/* uvpt[PGNUM(va)]: leaf PTE */
+#define uvpd	((volatile const pte_t *)UVPD)	/* uvpd[PDNUM(va)]: level-1 entry */
+#define uvpgd	((volatile const pte_t *)UVPGD)	/* uvpgd[GDNUM(va)]: root entry */
+#define envs	((volatile const struct Env *)UENVS)
+#define pages	((volatile const struct PageInfo *)UPAGES)
+
+/* This environment's slot in envs[]: kept in tp, so each env of an sfork has its own. */
+register volatile const struct Env *thisenv __asm__("tp");
+
+extern const char *binaryname;
+
+/* lib/libmain.c, user/NAME.c */
+void umain(int argc, char **argv);
+void libmain(int argc, char **argv);
+
+/* lib/exit.c */
+_Noreturn void exit(void);
+
+/* lib/pgfault.c */
+void set_pgfault_handler(void (*handler)(struct UTrapframe *utf));
+
+/* lib/readline.c, lib/console.c */
+char *readline(const char *prompt);
+int getchar(void);
+void cputchar(int c);
+int iscons(int fd);
+
+/* lib/syscall.c */
+void sys_cputs(const char *string, size_t len);
+int sys_cgetc(void);
+envid_t sys_getenvid(void);
+int sys_env_destroy(envid_t envid);
+void sys_yield(void);
+int sys_env_set_status(envid_t envid, int status);
+int sys_env_set_pgfault_upcall(envid_t envid, void *upcall);
+int sys_page_alloc(envid_t envid, void *va, int perm);
+int sys_page_map(envid_t srcenv, void *srcva, envid_t dstenv, void *dstva, int perm);
+int sys_page_unmap(envid_t envid, void *va);
+int sys_ipc_try_send(envid_t to_env, uint64_t value, void *pg, int perm);
+int sys_ipc_recv(void *rcv_pg);
+int64_t syscall(int num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+
+/* The JOS inline exofork: returns the child's id, or 0 in the child. */
+static inline envid_t __attribute__((always_inline)) sys_exofork(void)
+{
+	register uint64_t a0 __asm__("a0");
+	register uint64_t a7 __asm__("a7") = SYS_exofork;
+	__asm__ volatile("ecall" : "=r"(a0) : "r"(a7) : "memory");
+	return (envid_t)a0;
+}
+
+/* lib/fork.c */
+envid_t fork(void);
+envid_t sfork(void);
+
+/* lib/ipc.c */
+void ipc_send(envid_t to_env, uint64_t val, void *pg, int perm);
+uint64_t ipc_recv(envid_t *from_env_store, void *pg, int *perm_store);
+envid_t ipc_find_env(enum EnvType type);
+
+/* lib/wait.c */
+void wait(envid_t envid);
+
+#endif

@@ -1,0 +1,50 @@
+/* Per-hart state. In the kernel, tp always points at this hart's struct cpu. */
+#ifndef KERN_CPU_H
+#define KERN_CPU_H
+
+#define NCPU		8
+#define KSTKSIZE	(4 * 4096)	/* kernel stack per hart */
+#define KSTKGUARD	4096		/* unmapped page below each stack */
+
+/* struct cpu offsets, for kern/trapentry.S. */
+#define CPU_SCRATCH	0
+#define CPU_TF		8
+#define CPU_KSTACK	16
+#define CPU_TRAPSTACK	24
+
+#ifndef __ASSEMBLER__
+#include <inc/types.h>
+#include <inc/trap.h>
+
+struct Env;
+
+struct cpu {
+	uint64_t scratch;		/* trap entry parks a0 here */
+	struct Trapframe *tf;		/* where trap entry saves user registers: &curenv->env_tf */
+	uint64_t kstack_top;		/* kernel sp on entry from user mode */
+	uint64_t trapstack_top;		/* sp for a trap taken in the kernel (always fatal) */
+	struct Env *env;		/* environment running on this hart, or NULL */
+	uint64_t hartid;
+	int id;				/* index in cpus[] */
+	bool started;
+};
+
+extern struct cpu cpus[NCPU];
+extern int ncpu;
+extern char kstacks[];
+
+static inline struct cpu *mycpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mv %0, tp" : "=r"(c));
+	return c;
+}
+
+#define curenv (mycpu()->env)
+
+_Static_assert(__builtin_offsetof(struct cpu, tf) == CPU_TF, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, trapstack_top) == CPU_TRAPSTACK, "cpu layout");
+#endif
+
+#endif

@@ -1,0 +1,242 @@
+/* Environments: allocation, the ELF loader, destruction and running. */
+#include <kern/env.h>
+#include <kern/pmap.h>
+#include <kern/cpu.h>
+#include <inc/elf.h>
+#include <inc/error.h>
+#include <inc/riscv.h>
+#include <inc/string.h>
+
+struct Env envs[NENV] __attribute__((aligned(PGSIZE)));
+static struct Env *env_free_list;
+
+/* What thisenv (register tp) holds in the environment: its own slot, as user space sees it. */
+static inline uint64_t user_thisenv(const struct Env *e)
+{
+	return UENVS + (uint64_t)(e - envs) * sizeof(struct Env);
+}
+
+void env_init(void)
+{
+	for (int i = NENV - 1; i >= 0; i--) {	/* envs[0] first, as in JOS */
+		envs[i].env_status = ENV_FREE;
+		envs[i].env_id = 0;
+		envs[i].env_link = env_free_list;
+		env_free_list = &envs[i];
+	}
+}
+
+/*
+ * envid 0 means the caller. With checkperm, the caller may only name itself
+ * or one of its immediate children.
+ */
+int envid2env(envid_t envid, struct Env **env_store, bool checkperm)
+{
+	struct Env *e;
+	*env_store = NULL;
+	if (envid == 0) {
+		*env_store = curenv;
+		return 0;
+	}
+	e = &envs[ENVX(envid)];
+	if (envid < 0 || e->env_status == ENV_FREE || e->env_id != envid)
+		return -E_BAD_ENV;
+	if (checkperm && e != curenv && e->env_parent_id != curenv->env_id)
+		return -E_BAD_ENV;
+	*env_store = e;
+	return 0;
+}
+
+int env_alloc(struct Env **newenv_store, envid_t parent_id)
+{
+	struct Env *e = env_free_list;
+	if (!e)
+		return -E_NO_FREE_ENV;
+	int r = pgdir_setup(e);
+	if (r < 0)
+		return r;
+
+	int32_t generation = (e->env_id + (1 << ENVGENSHIFT)) & ~(NENV - 1);
+	if (generation <= 0)	/* don't create a negative id */
+		generation = 1 << ENVGENSHIFT;
+	e->env_id = generation | (int32_t)(e - envs);
+	e->env_parent_id = parent_id;
+	e->env_type = ENV_TYPE_USER;
+	e->env_status = ENV_RUNNABLE;
+	e->env_runs = 0;
+	e->env_cpunum = -1;
+	e->env_pgfault_upcall = 0;
+	e->env_nxframes = 0;
+	e->env_ipc_recving = false;
+	e->env_name[0] = '\0';
+
+	memset(&e->env_tf, 0, sizeof(e->env_tf));
+	e->env_tf.tf_regs.sp = USTACKTOP;
+	e->env_tf.tf_regs.tp = user_thisenv(e);
+
+	env_free_list = e->env_link;
+	e->env_link = NULL;
+	*newenv_store = e;
+	cprintf("[%08x] new env %08x\n", curenv ? curenv->env_id : 0, e->env_id);
+	return 0;
+}
+
+/* The exofork child's tp must name the child, not the parent. */
+void env_fix_thisenv(struct Env *e)
+{
+	e->env_tf.tf_regs.tp = user_thisenv(e);
+}
+
+static int segment_perm(uint32_t flags)
+{
+	int perm = PTE_U;
+	if (flags & PF_R)
+		perm |= PTE_R;
+	if (flags & PF_W)
+		perm |= PTE_R | PTE_W;	/* W without R is reserved in Sv39 */
+	if (flags & PF_X)
+		perm |= PTE_X;
+	return perm;
+}
+
+/* Map each PT_LOAD segment with the permissions its flags ask for; .bss is left zero. */
+static int load_icode(struct Env *e, const uint8_t *binary, size_t size)
+{
+	const struct Elf *elf = (const struct Elf *)binary;
+	if (size < sizeof(*elf) || elf->e_magic != ELF_MAGIC || elf->e_class != ELFCLASS64 ||
+	    elf->e_machine != EM_RISCV || elf->e_phentsize != sizeof(struct Proghdr) ||
+	    elf->e_phoff > size || elf->e_phnum > (size - elf->e_phoff) / sizeof(struct Proghdr) ||
+	    elf->e_entry >= UTOP)
+		return -E_INVAL;
+
+	const struct Proghdr *ph = (const struct Proghdr *)(binary + elf->e_phoff);
+	for (int i = 0; i < elf->e_phnum; i++, ph++) {
+		if (ph->p_type != PT_LOAD)
+			continue;
+		uint64_t va = ph->p_va, memend = va + ph->p_memsz;
+		if (ph->p_filesz > ph->p_memsz || memend < va || memend > UTOP || va < PGSIZE ||
+		    ph->p_offset > size || ph->p_filesz > size - ph->p_offset)
+			return -E_INVAL;
+		int perm = segment_perm(ph->p_flags);
+		for (uint64_t pg = ROUNDDOWN(va, PGSIZE); pg < memend; pg += PGSIZE) {
+			pte_t *pte;
+			struct PageInfo *pp = page_lookup(e, pg, &pte);
+			if (pp) {	/* a page two segments share gets both permissions */
+				*pte |= perm;
+			} else {
+				if (!(pp = page_alloc(ALLOC_ZERO)))
+					return -E_NO_MEM;
+				if (page_insert(e, pp, pg, perm) < 0) {
+					page_free(pp);
+					return -E_NO_MEM;
+				}
+			}
+			/* The file bytes that fall in this page. */
+			uint64_t lo = MAX(pg, va), hi = MIN(pg + PGSIZE, va + ph->p_filesz);
+			if (lo < hi)
+				memcpy((char *)page2kva(pp) + (lo - pg), binary + ph->p_offset + (lo - va), hi - lo);
+		}
+	}
+	e->env_tf.tf_epc = elf->e_entry;
+	return 0;
+}
+
+/* One stack page below USTACKTOP holding argc/argv: a0 = argc, a1 = argv. */
+static int setup_stack(struct Env *e, int argc, char **argv)
+{
+	struct PageInfo *pp = page_alloc(ALLOC_ZERO);
+	if (!pp)
+		return -E_NO_MEM;
+	if (page_insert(e, pp, USTACKTOP - PGSIZE, PTE_U | PTE_R | PTE_W) < 0) {
+		page_free(pp);
+		return -E_NO_MEM;
+	}
+	char *page = page2kva(pp);
+	uint64_t sp = USTACKTOP, uargv[MAXARGS + 1];
+	for (int i = argc - 1; i >= 0; i--) {
+		size_t n = strlen(argv[i]) + 1;
+		sp -= n;
+		memcpy(page + (sp - (USTACKTOP - PGSIZE)), argv[i], n);
+		uargv[i] = sp;
+	}
+	uargv[argc] = 0;
+	sp = ROUNDDOWN(sp - (argc + 1) * sizeof(uint64_t), 16);
+	memcpy(page + (sp - (USTACKTOP - PGSIZE)), uargv, (argc + 1) * sizeof(uint64_t));
+	e->env_tf.tf_regs.sp = sp;
+	e->env_tf.tf_regs.a0 = argc;
+	e->env_tf.tf_regs.a1 = sp;
+	return 0;
+}
+
+/* Create an environment running the linked-in program name with the given arguments. */
+int env_create(const char *name, int argc, char **argv, struct Env **store)
+{
+	const struct program *prog = NULL;
+	for (uint64_t i = 0; i < nprograms; i++)
+		if (strcmp(programs[i].name, name) == 0)
+			prog = &programs[i];
+	if (!prog)
+		return -E_INVAL;
+	size_t argbytes = 0;
+	for (int i = 0; i < argc; i++)
+		argbytes += strlen(argv[i]) + 1 + sizeof(uint64_t);
+	if (argc > MAXARGS || argbytes > PGSIZE / 2)
+		return -E_INVAL;
+
+	struct Env *e;
+	int r = env_alloc(&e, 0);
+	if (r < 0)
+		return r;
+	strlcpy(e->env_name, name, sizeof(e->env_name));
+	if ((r = load_icode(e, prog->start, prog->end - prog->start)) < 0 ||
+	    (r = setup_stack(e, argc, argv)) < 0) {
+		env_free(e);
+		return r;
+	}
+	if (store)
+		*store = e;
+	return 0;
+}
+
+void env_free(struct Env *e)
+{
+	struct cpu *c = mycpu();
+	cprintf("[%08x] free env %08x\n", c->env ? c->env->env_id : 0, e->env_id);
+	if (c->env == e) {	/* stop using its tables before they go */
+		csr_write(satp, kern_satp);
+		sfence_vma();
+		c->env = NULL;
+	}
+	pgdir_free(e);
+	e->env_status = ENV_FREE;
+	e->env_link = env_free_list;
+	env_free_list = e;
+}
+
+void env_destroy(struct Env *e)
+{
+	bool self = (e == curenv);
+	env_free(e);
+	if (self)
+		sched_yield();
+}
+
+/* Switch to e (loading its address space if it is not already loaded) and return to user mode. */
+void env_run(struct Env *e)
+{
+	struct cpu *c = mycpu();
+	if (c->env != e) {
+		if (c->env && c->env->env_status == ENV_RUNNING) {
+			c->env->env_status = ENV_RUNNABLE;
+			c->env->env_cpunum = -1;
+		}
+		c->env = e;
+		csr_write(satp, e->env_satp);
+		sfence_vma();
+	}
+	e->env_status = ENV_RUNNING;
+	e->env_cpunum = c->id;
+	e->env_runs++;
+	c->tf = &e->env_tf;
+	userret(&e->env_tf);
+}

@@ -1,0 +1,125 @@
+/* Boot: read the device tree, set up memory, check it, create the first environments, schedule. */
+#include <kern/fdt.h>
+#include <kern/console.h>
+#include <kern/pmap.h>
+#include <kern/env.h>
+#include <kern/trap.h>
+#include <kern/cpu.h>
+#include <kern/sbi.h>
+#include <inc/riscv.h>
+#include <inc/string.h>
+
+#ifndef DEFAULT_PROG
+#define DEFAULT_PROG "hello"
+#endif
+
+struct cpu cpus[NCPU];
+int ncpu;
+extern char edata[], end[];
+
+void check_page_alloc(void);
+void check_pgdir(void);
+
+static _Noreturn void halt_boot(void)
+{
+	cprintf("kernel: nothing to run\n");
+	sbi_shutdown();
+}
+
+/*
+ * The command line (FDT /chosen/bootargs, QEMU's -append) is a list of
+ * programs separated by ';', each "NAME ARG...", created in that order.
+ * Words starting with '+' are kernel options: +trace.
+ */
+static void kernel_option(const char *word)
+{
+	if (strcmp(word, "+trace") == 0)
+		trace = true;
+	else
+		cprintf("kernel: unknown option '%s'\n", word);
+}
+
+static void start_program(int argc, char **argv)
+{
+	argv[argc] = NULL;
+	int r = env_create(argv[0], argc, argv, NULL);
+	if (r < 0) {
+		cprintf("kernel: cannot start '%s': %e; programs are:", argv[0], r);
+		for (uint64_t i = 0; i < nprograms; i++)
+			cprintf(" %s", programs[i].name);
+		cprintf("\n");
+		halt_boot();
+	}
+}
+
+static void create_from_cmdline(char *cmdline)
+{
+	int created = 0;
+	for (char *cmd = cmdline, *next; cmd; cmd = next) {
+		if ((next = strchr(cmd, ';')))
+			*next++ = '\0';
+		char *argv[MAXARGS + 1];
+		int argc = 0;
+		for (char *p = cmd; *p;) {
+			if (*p == ' ' || *p == '\t') {
+				p++;
+				continue;
+			}
+			char *word = p;
+			while (*p && *p != ' ' && *p != '\t')
+				p++;
+			if (*p)
+				*p++ = '\0';
+			if (word[0] == '+')
+				kernel_option(word);
+			else if (argc < MAXARGS)
+				argv[argc++] = word;
+		}
+		if (argc > 0) {
+			start_program(argc, argv);
+			created++;
+		}
+	}
+	if (created == 0) {
+		char *argv[] = { DEFAULT_PROG, NULL };
+		start_program(1, argv);
+	}
+}
+
+void kern_init(uint64_t hartid, uint64_t fdt_pa)
+{
+	/* Clear .bss, except the kernel stacks at its start: we are running on one. */
+	char *bss_rest = kstacks + NCPU * (KSTKSIZE + KSTKGUARD);
+	memset(bss_rest, 0, end - bss_rest);
+	trap_init_percpu();
+
+	struct fdt_info info;
+	int fdt_ok = fdt_parse(KADDR(fdt_pa), &info);
+	cons_init(fdt_ok == 0 ? info.uart_base : 0);
+	if (fdt_ok < 0)
+		panic("no usable device tree at %lx", fdt_pa);
+	if (info.mem_size == 0)
+		panic("device tree names no memory");
+
+	struct cpu *c = mycpu();
+	c->hartid = hartid;
+	c->id = 0;
+	c->started = true;
+	ncpu = info.ncpus;
+	cprintf("\nexokernel: hart %lu, %d hart%s, %lu MiB RAM at 0x%lx, timebase %lu Hz\n",
+		hartid, ncpu, ncpu == 1 ? "" : "s", info.mem_size >> 20, info.mem_base, info.timebase);
+
+	/* Our copy of the command line: the FDT's memory becomes free pages. */
+	static char cmdline[sizeof(info.bootargs)];
+	strlcpy(cmdline, info.bootargs, sizeof(cmdline));
+
+	pmap_init(info.mem_base, info.mem_size, info.uart_base);
+	check_page_alloc();
+	env_init();
+	check_pgdir();
+	cprintf("exokernel: %lu pages free, %lu programs linked in\n", npages_free, nprograms);
+
+	boot_free_pages = npages_free;
+	create_from_cmdline(cmdline);
+	sched_yield();
+}

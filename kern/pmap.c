@@ -1,0 +1,410 @@
+/*
+ * Physical pages and page tables.
+ *
+ * Physical memory: one struct PageInfo per page of RAM, with a reference
+ * count (mappings plus kernel uses) and a free list. The kernel maps all
+ * RAM at KERNBASE + pa and reaches every page, user or not, through that
+ * direct map; it never sets sstatus.SUM.
+ *
+ * User address spaces: each environment has a root table whose upper half
+ * is the kernel's, plus the read-only page-table views described in
+ * docs/design.md: a "views" L1 table for gigabyte 255, one shadow L0 table
+ * per user L1 table (its entries are the L1 entries turned into read-only
+ * leaves, so uvpt[] lands on the L0 tables), and a "dirview" L0 table whose
+ * leaves show every L1 table (uvpd[]) and the root (uvpgd[]).
+ */
+#include <kern/pmap.h>
+#include <kern/cpu.h>
+#include <kern/env.h>
+#include <inc/env.h>
+#include <inc/error.h>
+#include <inc/riscv.h>
+#include <inc/string.h>
+
+struct PageInfo *pages;
+size_t npages;
+uint64_t mem_base;
+size_t npages_free;
+pte_t *kern_pgdir;
+uint64_t kern_satp;
+uint64_t user_mem_check_addr;
+
+static struct PageInfo *page_free_list;
+static uint64_t boot_next, boot_limit;	/* boot_alloc's bump pointer (kernel addresses) */
+static pte_t *shared_l1;		/* L1 table of gigabyte 254 (UENVS, UPAGES), in every env */
+static pte_t *shared_shadow;		/* its view: leaves of its L0 tables */
+
+extern char kern_start[], etext[], erodata[], end[];
+
+#define PTE_TABLE(pa)	(PA2PTE(pa) | PTE_V)			/* points to the next level */
+#define PTE_VIEW(pa)	(PA2PTE(pa) | PTE_V | PTE_R | PTE_U | PTE_A)	/* read-only user leaf */
+#define KPERM_RX	(PTE_R | PTE_X | PTE_A | PTE_G)
+#define KPERM_R		(PTE_R | PTE_A | PTE_G)
+#define KPERM_RW	(PTE_R | PTE_W | PTE_A | PTE_D | PTE_G)
+
+/* Boot-time allocator: bump from the end of the kernel image, before the free list exists. */
+static void *boot_alloc(size_t n)
+{
+	void *p = (void *)boot_next;
+	boot_next = ROUNDUP(boot_next + n, PGSIZE);
+	if (boot_next > boot_limit)
+		panic("boot_alloc: out of memory");
+	memset(p, 0, boot_next - (uint64_t)p);
+	return p;
+}
+
+/* Kernel page table: find (creating with boot_alloc) the entry for va at the given level. */
+static pte_t *kern_walk(uint64_t va, int level)
+{
+	pte_t *table = kern_pgdir;
+	for (int l = 2; l > level; l--) {
+		pte_t *pte = &table[PTX(l, va)];
+		if (!(*pte & PTE_V))
+			*pte = PTE_TABLE(PADDR(boot_alloc(PGSIZE)));
+		assert(!PTE_LEAF(*pte));
+		table = KADDR(PTE_ADDR(*pte));
+	}
+	return &table[PTX(level, va)];
+}
+
+/* Map [va, va+size) to [pa, pa+size) in the kernel half, with 2 MiB pages where alignment allows. */
+static void kern_map(uint64_t va, uint64_t pa, uint64_t size, int perm)
+{
+	uint64_t stop = va + size;
+	while (va < stop) {
+		if (va % MEGAPGSIZE == 0 && pa % MEGAPGSIZE == 0 && stop - va >= MEGAPGSIZE) {
+			*kern_walk(va, 1) = PA2PTE(pa) | perm | PTE_V;
+			va += MEGAPGSIZE, pa += MEGAPGSIZE;
+		} else {
+			*kern_walk(va, 0) = PA2PTE(pa) | perm | PTE_V;
+			va += PGSIZE, pa += PGSIZE;
+		}
+	}
+}
+
+/* Map kernel memory read-only for user space in the shared gigabyte 254 (UENVS, UPAGES). */
+void map_shared_region(uint64_t uva, const void *kva, size_t size)
+{
+	assert(uva >= UTOP && uva + size <= UVIEWS && uva % PGSIZE == 0);
+	for (uint64_t off = 0; off < size; off += PGSIZE) {
+		uint64_t va = uva + off;
+		pte_t *l1e = &shared_l1[PTX(1, va)];
+		if (!(*l1e & PTE_V)) {
+			pte_t *l0 = boot_alloc(PGSIZE);
+			*l1e = PTE_TABLE(PADDR(l0));
+			shared_shadow[PTX(1, va)] = PTE_VIEW(PADDR(l0));
+		}
+		pte_t *l0 = KADDR(PTE_ADDR(*l1e));
+		l0[PTX(0, va)] = PTE_VIEW(PADDR((char *)kva + off));
+	}
+}
+
+static void page_init(void)
+{
+	/* Everything below boot_next is the kernel's for good; the rest is free. */
+	uint64_t first_free = PADDR((void *)boot_next);
+	npages_free = 0;
+	page_free_list = NULL;
+	for (size_t i = npages; i-- > 0;) {
+		struct PageInfo *pp = &pages[i];
+		if (page2pa(pp) < first_free) {
+			pp->pp_ref = 1;
+			pp->pp_flags = PP_RESERVED;
+		} else {
+			pp->pp_link = page_free_list;	/* lowest page ends up first */
+			page_free_list = pp;
+			npages_free++;
+		}
+	}
+}
+
+void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa)
+{
+	mem_base = base;
+	npages = size / PGSIZE;
+	boot_next = ROUNDUP((uint64_t)end, PGSIZE);
+	boot_limit = KERNBASE + base + npages * PGSIZE;
+
+	kern_pgdir = boot_alloc(PGSIZE);
+	pages = boot_alloc(npages * sizeof(struct PageInfo));
+
+	/* The direct map of the kernel image, by section, then of the rest of RAM. */
+	uint64_t kimg = (uint64_t)kern_start;
+	kern_map(kimg, PADDR(kern_start), (uint64_t)etext - kimg, KPERM_RX);
+	kern_map((uint64_t)etext, PADDR(etext), (uint64_t)erodata - (uint64_t)etext, KPERM_R);
+	kern_map((uint64_t)erodata, PADDR(erodata), (uint64_t)end - (uint64_t)erodata, KPERM_RW);
+	kern_map((uint64_t)end, PADDR(end), boot_limit - (uint64_t)end, KPERM_RW);
+	kern_map(KERNBASE + ROUNDDOWN(uart_pa, PGSIZE), ROUNDDOWN(uart_pa, PGSIZE), PGSIZE, KPERM_RW);
+	for (int i = 0; i < NCPU; i++)	/* guard pages under the kernel stacks */
+		*kern_walk((uint64_t)kstacks + i * (KSTKSIZE + KSTKGUARD), 0) = 0;
+
+	/* Gigabyte 254, identical in every environment: envs[] and pages[], read-only. */
+	shared_l1 = boot_alloc(PGSIZE);
+	shared_shadow = boot_alloc(PGSIZE);
+	map_shared_region(UENVS, envs, ROUNDUP(NENV * sizeof(struct Env), PGSIZE));
+	map_shared_region(UPAGES, pages, ROUNDUP(npages * sizeof(struct PageInfo), PGSIZE));
+
+	page_init();
+
+	kern_satp = MAKE_SATP(PADDR(kern_pgdir));
+	csr_write(satp, kern_satp);
+	sfence_vma();
+}
+
+struct PageInfo *page_alloc(int flags)
+{
+	struct PageInfo *pp = page_free_list;
+	if (!pp)
+		return NULL;
+	page_free_list = pp->pp_link;
+	pp->pp_link = NULL;
+	npages_free--;
+	if (flags & ALLOC_ZERO)
+		memset(page2kva(pp), 0, PGSIZE);
+	return pp;
+}
+
+void page_free(struct PageInfo *pp)
+{
+	if (pp->pp_ref != 0 || pp->pp_link != NULL || (pp->pp_flags & PP_RESERVED))
+		panic("page_free: page %lx is in use (ref %u)", page2pa(pp), pp->pp_ref);
+	pp->pp_link = page_free_list;
+	page_free_list = pp;
+	npages_free++;
+}
+
+void page_decref(struct PageInfo *pp)
+{
+	assert(pp->pp_ref > 0);
+	if (--pp->pp_ref == 0)
+		page_free(pp);
+}
+
+/* A zeroed page for a page table or view, owned by e. */
+static pte_t *table_alloc(struct Env *e)
+{
+	struct PageInfo *pp = page_alloc(ALLOC_ZERO);
+	if (!pp)
+		return NULL;
+	pp->pp_ref = 1;
+	e->env_nptpages++;
+	return page2kva(pp);
+}
+
+static void table_free(struct Env *e, pte_t *table)
+{
+	page_decref(pa2page(PADDR(table)));
+	e->env_nptpages--;
+}
+
+static inline pte_t *pte_table(pte_t pte)
+{
+	return KADDR(PTE_ADDR(pte));
+}
+
+static pte_t *dirview(struct Env *e)
+{
+	return pte_table(e->env_views[255]);
+}
+
+int pgdir_setup(struct Env *e)
+{
+	pte_t *root = table_alloc(e), *views = table_alloc(e), *dv = table_alloc(e);
+	if (!root || !views || !dv) {
+		pte_t *got[] = { root, views, dv };
+		for (int i = 0; i < 3; i++)
+			if (got[i])
+				table_free(e, got[i]);
+		return -E_NO_MEM;
+	}
+	memcpy(&root[256], &kern_pgdir[256], 256 * sizeof(pte_t));
+	root[GDNUM(UTOP)] = PTE_TABLE(PADDR(shared_l1));
+	root[GDNUM(UVIEWS)] = PTE_TABLE(PADDR(views));
+	views[GDNUM(UTOP)] = PTE_TABLE(PADDR(shared_shadow));
+	views[255] = PTE_TABLE(PADDR(dv));
+	dv[GDNUM(UTOP)] = PTE_VIEW(PADDR(shared_l1));
+	dv[GDNUM(UVIEWS)] = PTE_VIEW(PADDR(views));
+	dv[256] = PTE_VIEW(PADDR(root));
+	e->env_pgdir = root;
+	e->env_views = views;
+	e->env_satp = MAKE_SATP(PADDR(root));
+	return 0;
+}
+
+/* Give back every user page and every table and view of e. e's satp must not be loaded. */
+void pgdir_free(struct Env *e)
+{
+	pte_t *root = e->env_pgdir;
+	for (int g = 0; g < GDNUM(UTOP); g++) {
+		if (!(root[g] & PTE_V))
+			continue;
+		pte_t *l1 = pte_table(root[g]);
+		for (int j = 0; j < NPTENTRIES; j++) {
+			if (!(l1[j] & PTE_V))
+				continue;
+			pte_t *l0 = pte_table(l1[j]);
+			for (int i = 0; i < NPTENTRIES; i++)
+				if (l0[i] & PTE_V) {
+					page_decref(pa2page(PTE_ADDR(l0[i])));
+					e->env_npages--;
+				}
+			table_free(e, l0);
+		}
+		table_free(e, l1);
+		table_free(e, pte_table(e->env_views[g]));
+	}
+	table_free(e, dirview(e));
+	table_free(e, e->env_views);
+	table_free(e, root);
+	assert(e->env_npages == 0 && e->env_nptpages == 0);
+	e->env_pgdir = e->env_views = NULL;
+	e->env_satp = 0;
+}
+
+/*
+ * The leaf PTE for va in e's address space. With create (only below UTOP),
+ * missing tables are allocated and their views filled in; NULL if va is not
+ * mapped that far or memory ran out (then nothing has changed).
+ */
+pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
+{
+	if (va >= ULIM || (create && va >= UTOP))
+		return NULL;
+	pte_t *root = e->env_pgdir;
+	int g = PTX(2, va), j = PTX(1, va);
+	if (!(root[g] & PTE_V)) {
+		if (!create)
+			return NULL;
+		pte_t *l1 = table_alloc(e), *shadow = l1 ? table_alloc(e) : NULL;
+		if (!shadow) {
+			if (l1)
+				table_free(e, l1);
+			return NULL;
+		}
+		root[g] = PTE_TABLE(PADDR(l1));
+		e->env_views[g] = PTE_TABLE(PADDR(shadow));
+		dirview(e)[g] = PTE_VIEW(PADDR(l1));
+		tlb_invalidate(e, UVPD + g * PGSIZE);
+	}
+	pte_t *l1 = pte_table(root[g]);
+	if (!(l1[j] & PTE_V)) {
+		if (!create)
+			return NULL;
+		pte_t *l0 = table_alloc(e);
+		if (!l0)
+			return NULL;
+		l1[j] = PTE_TABLE(PADDR(l0));
+		pte_table(e->env_views[g])[j] = PTE_VIEW(PADDR(l0));
+		tlb_invalidate(e, UVPT + PDNUM(va) * PGSIZE);
+	}
+	return &pte_table(l1[j])[PTX(0, va)];
+}
+
+void tlb_invalidate(struct Env *e, uint64_t va)
+{
+	if (e == curenv)	/* others are flushed when their satp is next loaded */
+		sfence_vma_addr(va);
+}
+
+/* Map pp at va in e with perm (PTE_V is implied), replacing what was there. */
+int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
+{
+	pte_t *pte = pgdir_walk(e, va, true);
+	if (!pte)
+		return -E_NO_MEM;
+	pp->pp_ref++;	/* before the remove, so re-inserting the same page keeps it */
+	if (*pte & PTE_V)
+		page_remove(e, va);
+	*pte = PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
+	e->env_npages++;
+	tlb_invalidate(e, va);
+	return 0;
+}
+
+struct PageInfo *page_lookup(struct Env *e, uint64_t va, pte_t **pte_store)
+{
+	pte_t *pte = pgdir_walk(e, va, false);
+	if (pte_store)
+		*pte_store = pte;
+	if (!pte || !(*pte & PTE_V) || va >= UTOP)
+		return NULL;
+	return pa2page(PTE_ADDR(*pte));
+}
+
+void page_remove(struct Env *e, uint64_t va)
+{
+	pte_t *pte;
+	struct PageInfo *pp = page_lookup(e, va, &pte);
+	if (!pp)
+		return;
+	*pte = 0;
+	e->env_npages--;
+	page_decref(pp);
+	tlb_invalidate(e, va);
+}
+
+/*
+ * Can e touch [va, va+len) with perm (plus PTE_U)? Decided by walking the
+ * tables, so a bad pointer never makes the kernel fault. On failure
+ * user_mem_check_addr is the first address that cannot be touched.
+ */
+int user_mem_check(struct Env *e, uint64_t va, size_t len, int perm)
+{
+	perm |= PTE_U | PTE_V;
+	if (len == 0)
+		return 0;
+	uint64_t stop = va + len;
+	uint64_t limit = (stop < va || stop > ULIM) ? ULIM : stop;
+	for (uint64_t a = ROUNDDOWN(va, PGSIZE); a < limit; a += PGSIZE) {
+		pte_t *pte = pgdir_walk(e, a, false);
+		if (!pte || (*pte & perm) != (uint64_t)perm) {
+			user_mem_check_addr = MAX(a, va);
+			return -E_FAULT;
+		}
+	}
+	if (limit != stop) {
+		user_mem_check_addr = MAX(va, ULIM);
+		return -E_FAULT;
+	}
+	return 0;
+}
+
+void user_mem_assert(struct Env *e, uint64_t va, size_t len, int perm)
+{
+	if (user_mem_check(e, va, len, perm) < 0) {
+		cprintf("[%08x] user_mem_check assertion failure for va %08lx\n",
+			e->env_id, user_mem_check_addr);
+		env_destroy(e);	/* does not return if e is running here */
+	}
+}
+
+/*
+ * The views agree with the tables: for every user gigabyte and 2 MiB region,
+ * a view entry exists exactly when the table does and shows that table,
+ * read-only. Used by the boot checks (and cheap enough to run often).
+ */
+int pgdir_check_views(struct Env *e)
+{
+	pte_t *root = e->env_pgdir, *dv = dirview(e);
+	const pte_t view_bits = PTE_V | PTE_R | PTE_U | PTE_A;
+	if (dv[256] != PTE_VIEW(PADDR(root)) || dv[GDNUM(UVIEWS)] != PTE_VIEW(PADDR(e->env_views)))
+		return -1;
+	for (int g = 0; g < GDNUM(UVIEWS); g++) {
+		bool has = root[g] & PTE_V;
+		if (has != !!(dv[g] & PTE_V) || has != !!(e->env_views[g] & PTE_V))
+			return -2;
+		if (!has)
+			continue;
+		if (PTE_FLAGS(dv[g]) != view_bits || PTE_ADDR(dv[g]) != PTE_ADDR(root[g]))
+			return -3;
+		pte_t *l1 = pte_table(root[g]), *shadow = pte_table(e->env_views[g]);
+		for (int j = 0; j < NPTENTRIES; j++) {
+			if (!(l1[j] & PTE_V) != !(shadow[j] & PTE_V))
+				return -4;
+			if ((l1[j] & PTE_V) && (PTE_FLAGS(shadow[j]) != view_bits ||
+						PTE_ADDR(shadow[j]) != PTE_ADDR(l1[j])))
+				return -5;
+		}
+	}
+	return 0;
+}

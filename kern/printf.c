@@ -1,0 +1,58 @@
+/* Kernel cprintf, panic and warn. */
+#include <inc/stdio.h>
+#include <inc/assert.h>
+#include <inc/riscv.h>
+#include <kern/console.h>
+#include <kern/kdebug.h>
+#include <kern/sbi.h>
+
+static void putch(int c, void *cnt)
+{
+	cons_putc(c);
+	(*(int *)cnt)++;
+}
+
+int vcprintf(const char *fmt, va_list ap)
+{
+	int cnt = 0;
+	vprintfmt(putch, &cnt, fmt, ap);
+	return cnt;
+}
+
+int cprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int cnt = vcprintf(fmt, ap);
+	va_end(ap);
+	return cnt;
+}
+
+static bool panicking;
+
+/* A kernel bug: say where, show the call chain, and power off. */
+_Noreturn void _panic(const char *file, int line, const char *fmt, ...)
+{
+	csr_clear(sstatus, SSTATUS_SIE);
+	if (!panicking) {
+		panicking = true;
+		va_list ap;
+		va_start(ap, fmt);
+		cprintf("kernel panic at %s:%d: ", file, line);
+		vcprintf(fmt, ap);
+		cprintf("\n");
+		va_end(ap);
+		backtrace(read_fp());
+	}
+	sbi_shutdown();
+}
+
+void _warn(const char *file, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	cprintf("kernel warning at %s:%d: ", file, line);
+	vcprintf(fmt, ap);
+	cprintf("\n");
+	va_end(ap);
+}

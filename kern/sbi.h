@@ -1,0 +1,23 @@
+/* Calls into OpenSBI (the Supervisor Binary Interface) by ecall. */
+#ifndef KERN_SBI_H
+#define KERN_SBI_H
+
+#include <inc/types.h>
+
+#define SBI_EXT_BASE	0x10
+#define SBI_EXT_TIME	0x54494D45
+#define SBI_EXT_IPI	0x735049
+#define SBI_EXT_RFENCE	0x52464E43
+#define SBI_EXT_HSM	0x48534D
+#define SBI_EXT_SRST	0x53525354
+
+struct sbiret {
+	long error;
+	long value;
+};
+
+struct sbiret sbi_call(uint64_t eid, uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2);
+void sbi_set_timer(uint64_t stime);
+_Noreturn void sbi_shutdown(void);
+
+#endif

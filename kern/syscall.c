@@ -1,0 +1,203 @@
+/*
+ * System calls. Every argument is checked; a bad one gets a negative E_*
+ * code and changes nothing. The exokernel part (exofork and the page calls)
+ * follows JOS: a caller may act on itself and its immediate children.
+ */
+#include <kern/trap.h>
+#include <kern/env.h>
+#include <kern/pmap.h>
+#include <kern/cpu.h>
+#include <kern/console.h>
+#include <inc/syscall.h>
+#include <inc/error.h>
+#include <inc/string.h>
+
+/* Print [s, s+len) of the caller's memory; a bad pointer destroys the caller. */
+static int sys_cputs(uint64_t s, size_t len)
+{
+	user_mem_assert(curenv, s, len, PTE_R);
+	while (len > 0) {	/* through the direct map, page by page */
+		pte_t *pte = pgdir_walk(curenv, s, false);
+		size_t n = MIN(len, PGSIZE - PGOFF(s));
+		const char *p = (const char *)KADDR(PTE_ADDR(*pte)) + PGOFF(s);
+		for (size_t i = 0; i < n; i++)
+			cons_putc(p[i]);
+		s += n, len -= n;
+	}
+	return 0;
+}
+
+static int sys_cgetc(void)
+{
+	return cons_getc();
+}
+
+static envid_t sys_getenvid(void)
+{
+	return curenv->env_id;
+}
+
+static int sys_env_destroy(envid_t envid)
+{
+	struct Env *e;
+	int r = envid2env(envid, &e, true);
+	if (r < 0)
+		return r;
+	if (e == curenv)
+		cprintf("[%08x] exiting gracefully\n", curenv->env_id);
+	else
+		cprintf("[%08x] destroying %08x\n", curenv->env_id, e->env_id);
+	env_destroy(e);
+	return 0;
+}
+
+static _Noreturn void sys_yield(void)
+{
+	curenv->env_tf.tf_regs.a0 = 0;
+	sched_yield();
+}
+
+/* A child with the caller's registers (returning 0 in it) and an empty address space. */
+static envid_t sys_exofork(void)
+{
+	struct Env *e;
+	int r = env_alloc(&e, curenv->env_id);
+	if (r < 0)
+		return r;
+	e->env_status = ENV_NOT_RUNNABLE;
+	e->env_tf = curenv->env_tf;
+	e->env_tf.tf_regs.a0 = 0;
+	env_fix_thisenv(e);
+	strlcpy(e->env_name, curenv->env_name, sizeof(e->env_name));
+	return e->env_id;
+}
+
+static int sys_env_set_status(envid_t envid, uint64_t status)
+{
+	struct Env *e;
+	if (status != ENV_RUNNABLE && status != ENV_NOT_RUNNABLE)
+		return -E_INVAL;
+	int r = envid2env(envid, &e, true);
+	if (r < 0)
+		return r;
+	if (e->env_ipc_recving)	/* only a message may wake a blocked receiver */
+		return -E_INVAL;
+	e->env_status = status;
+	return 0;
+}
+
+static int sys_env_set_pgfault_upcall(envid_t envid, uint64_t func)
+{
+	struct Env *e;
+	int r = envid2env(envid, &e, true);
+	if (r < 0)
+		return r;
+	e->env_pgfault_upcall = func;
+	return 0;
+}
+
+/* perm must have V, U and R or X; may have W (only with R), COW and SHARE; nothing else. */
+static bool perm_ok(uint64_t perm)
+{
+	return (perm & (PTE_V | PTE_U)) == (PTE_V | PTE_U) && (perm & (PTE_R | PTE_X)) &&
+	       !(perm & ~(uint64_t)PTE_SYSCALL) && !((perm & PTE_W) && !(perm & PTE_R));
+}
+
+static bool uva_ok(uint64_t va)
+{
+	return va < UTOP && va % PGSIZE == 0;
+}
+
+static int sys_page_alloc(envid_t envid, uint64_t va, uint64_t perm)
+{
+	struct Env *e;
+	int r = envid2env(envid, &e, true);
+	if (r < 0)
+		return r;
+	if (!uva_ok(va) || !perm_ok(perm))
+		return -E_INVAL;
+	struct PageInfo *pp = page_alloc(ALLOC_ZERO);
+	if (!pp)
+		return -E_NO_MEM;
+	if ((r = page_insert(e, pp, va, perm)) < 0)
+		page_free(pp);
+	return r;
+}
+
+static int sys_page_map(envid_t srcenvid, uint64_t srcva, envid_t dstenvid, uint64_t dstva, uint64_t perm)
+{
+	struct Env *src, *dst;
+	int r;
+	if ((r = envid2env(srcenvid, &src, true)) < 0 || (r = envid2env(dstenvid, &dst, true)) < 0)
+		return r;
+	if (!uva_ok(srcva) || !uva_ok(dstva) || !perm_ok(perm))
+		return -E_INVAL;
+	pte_t *pte;
+	struct PageInfo *pp = page_lookup(src, srcva, &pte);
+	if (!pp)
+		return -E_INVAL;
+	if ((perm & PTE_W) && !(*pte & PTE_W))	/* never grant write to a read-only page */
+		return -E_INVAL;
+	return page_insert(dst, pp, dstva, perm);
+}
+
+static int sys_page_unmap(envid_t envid, uint64_t va)
+{
+	struct Env *e;
+	int r = envid2env(envid, &e, true);
+	if (r < 0)
+		return r;
+	if (!uva_ok(va))
+		return -E_INVAL;
+	page_remove(e, va);
+	return 0;
+}
+
+/* An env id argument must fit in an envid_t; anything else becomes an id no env has. */
+static envid_t envid_arg(uint64_t v)
+{
+	return (uint64_t)(int64_t)(envid_t)v == v ? (envid_t)v : -1;
+}
+
+int64_t syscall(uint64_t num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int64_t r;
+	switch (num) {
+	case SYS_cputs:
+		return sys_cputs(a1, a2);
+	case SYS_cgetc:
+		return sys_cgetc();
+	case SYS_getenvid:
+		return sys_getenvid();
+	case SYS_env_destroy:
+		return sys_env_destroy(envid_arg(a1));
+	case SYS_yield:
+		sys_yield();
+	case SYS_exofork:
+		return sys_exofork();
+	case SYS_env_set_status:
+		return sys_env_set_status(envid_arg(a1), a2);
+	case SYS_env_set_pgfault_upcall:
+		return sys_env_set_pgfault_upcall(envid_arg(a1), a2);
+	case SYS_page_alloc:
+		r = sys_page_alloc(envid_arg(a1), a2, a3);
+		if (trace)
+			cprintf("trace: page_alloc env=%08x target=%08x va=0x%lx perm=0x%lx ret=%ld\n",
+				curenv->env_id, (envid_t)a1, a2, a3, r);
+		return r;
+	case SYS_page_map:
+		r = sys_page_map(envid_arg(a1), a2, envid_arg(a3), a4, a5);
+		if (trace)
+			cprintf("trace: page_map env=%08x src=%08x srcva=0x%lx dst=%08x dstva=0x%lx perm=0x%lx ret=%ld\n",
+				curenv->env_id, (envid_t)a1, a2, (envid_t)a3, a4, a5, r);
+		return r;
+	case SYS_page_unmap:
+		r = sys_page_unmap(envid_arg(a1), a2);
+		if (trace)
+			cprintf("trace: page_unmap env=%08x target=%08x va=0x%lx ret=%ld\n",
+				curenv->env_id, (envid_t)a1, a2, r);
+		return r;
+	default:
+		return -E_NO_SYS;
+	}
+}

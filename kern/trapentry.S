@@ -1,0 +1,143 @@
+/*
+ * Trap entry and exit.
+ *
+ * In user mode sscratch holds this hart's struct cpu, whose tf field points
+ * at the running environment's env_tf: user registers are saved straight
+ * into the Env, with no copy. In the kernel tp holds the struct cpu and
+ * stvec points at kernelvec: any trap there is a kernel bug.
+ */
+#include <inc/trap.h>
+#include <inc/riscv.h>
+#include <kern/cpu.h>
+
+#define R(n)	REG_OFF(n)
+
+	.section .text
+	.globl uservec
+	.balign 4
+uservec:
+	csrrw	tp, sscratch, tp		/* tp = struct cpu, sscratch = user tp */
+	sd	a0, CPU_SCRATCH(tp)
+	ld	a0, CPU_TF(tp)
+	sd	x1, R(1)(a0)
+	sd	x2, R(2)(a0)
+	sd	x3, R(3)(a0)
+	sd	x5, R(5)(a0)
+	sd	x6, R(6)(a0)
+	sd	x7, R(7)(a0)
+	sd	x8, R(8)(a0)
+	sd	x9, R(9)(a0)
+	sd	x11, R(11)(a0)
+	sd	x12, R(12)(a0)
+	sd	x13, R(13)(a0)
+	sd	x14, R(14)(a0)
+	sd	x15, R(15)(a0)
+	sd	x16, R(16)(a0)
+	sd	x17, R(17)(a0)
+	sd	x18, R(18)(a0)
+	sd	x19, R(19)(a0)
+	sd	x20, R(20)(a0)
+	sd	x21, R(21)(a0)
+	sd	x22, R(22)(a0)
+	sd	x23, R(23)(a0)
+	sd	x24, R(24)(a0)
+	sd	x25, R(25)(a0)
+	sd	x26, R(26)(a0)
+	sd	x27, R(27)(a0)
+	sd	x28, R(28)(a0)
+	sd	x29, R(29)(a0)
+	sd	x30, R(30)(a0)
+	sd	x31, R(31)(a0)
+	ld	t0, CPU_SCRATCH(tp)
+	sd	t0, R(10)(a0)
+	csrr	t0, sscratch
+	sd	t0, R(4)(a0)
+	csrr	t0, sepc
+	sd	t0, TF_EPC(a0)
+	ld	sp, CPU_KSTACK(tp)
+	mv	s0, zero			/* ends the kernel backtrace */
+	la	t0, kernelvec
+	csrw	stvec, t0
+	call	user_trap			/* user_trap(tf): never returns */
+	j	.
+
+/* userret(tf): back to user mode with the registers in tf. tp must hold the struct cpu. */
+	.globl userret
+userret:
+	la	t0, uservec
+	csrw	stvec, t0
+	csrw	sscratch, tp
+	ld	t0, TF_EPC(a0)
+	csrw	sepc, t0
+	li	t0, SSTATUS_SPP			/* return to user mode */
+	csrc	sstatus, t0
+	li	t0, SSTATUS_SPIE		/* with interrupts enabled there */
+	csrs	sstatus, t0
+	ld	x1, R(1)(a0)
+	ld	x2, R(2)(a0)
+	ld	x3, R(3)(a0)
+	ld	x4, R(4)(a0)
+	ld	x5, R(5)(a0)
+	ld	x6, R(6)(a0)
+	ld	x7, R(7)(a0)
+	ld	x8, R(8)(a0)
+	ld	x9, R(9)(a0)
+	ld	x11, R(11)(a0)
+	ld	x12, R(12)(a0)
+	ld	x13, R(13)(a0)
+	ld	x14, R(14)(a0)
+	ld	x15, R(15)(a0)
+	ld	x16, R(16)(a0)
+	ld	x17, R(17)(a0)
+	ld	x18, R(18)(a0)
+	ld	x19, R(19)(a0)
+	ld	x20, R(20)(a0)
+	ld	x21, R(21)(a0)
+	ld	x22, R(22)(a0)
+	ld	x23, R(23)(a0)
+	ld	x24, R(24)(a0)
+	ld	x25, R(25)(a0)
+	ld	x26, R(26)(a0)
+	ld	x27, R(27)(a0)
+	ld	x28, R(28)(a0)
+	ld	x29, R(29)(a0)
+	ld	x30, R(30)(a0)
+	ld	x31, R(31)(a0)
+	ld	x10, R(10)(a0)
+	sret
+
+/*
+ * A trap taken in supervisor mode. The kernel runs with interrupts off and
+ * never touches user memory directly, so this is always a bug: save the
+ * registers on this hart's trap stack (the kernel stack may be what
+ * overflowed) and let kernel_trap() report it.
+ */
+	.globl kernelvec
+	.balign 4
+kernelvec:
+	csrw	sscratch, sp
+	ld	sp, CPU_TRAPSTACK(tp)
+	addi	sp, sp, -TF_SIZE
+	sd	x1, R(1)(sp)
+	sd	x3, R(3)(sp)
+	sd	x4, R(4)(sp)
+	sd	x5, R(5)(sp)
+	sd	x6, R(6)(sp)
+	sd	x7, R(7)(sp)
+	sd	x8, R(8)(sp)
+	sd	x9, R(9)(sp)
+	sd	x10, R(10)(sp)
+	sd	x11, R(11)(sp)
+	sd	x12, R(12)(sp)
+	sd	x13, R(13)(sp)
+	sd	x14, R(14)(sp)
+	sd	x15, R(15)(sp)
+	sd	x16, R(16)(sp)
+	sd	x17, R(17)(sp)
+	csrr	t0, sscratch
+	sd	t0, R(2)(sp)
+	csrr	t0, sepc
+	sd	t0, TF_EPC(sp)
+	mv	a0, sp
+	call	kernel_trap
+	j	.

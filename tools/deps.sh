@@ -1,0 +1,41 @@
+#!/bin/sh
+# Usage: deps.sh prefix   -> make sure the cross compiler, QEMU and OpenSBI are there; print the gcc prefix
+#        deps.sh gdb      -> make sure gdb-multiarch is there
+# Missing Debian packages are installed with apt-get (through sudo when not root), saying so first.
+set -u
+
+install_pkgs() {
+	echo "==> missing tools: installing Debian package(s): $*" >&2
+	sudo=""
+	[ "$(id -u)" -ne 0 ] && sudo="sudo"
+	if ! command -v apt-get >/dev/null 2>&1; then
+		echo "==> no apt-get here: please install $* by hand" >&2
+		exit 1
+	fi
+	$sudo apt-get update -qq >&2 &&
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2 ||
+		{ echo "==> installing $* failed; try: sudo apt-get install $*" >&2; exit 1; }
+}
+
+find_prefix() {
+	for p in riscv64-unknown-elf- riscv64-linux-gnu-; do
+		if command -v "${p}gcc" >/dev/null 2>&1; then
+			echo "$p"
+			return
+		fi
+	done
+}
+
+case "${1:-prefix}" in
+prefix)
+	missing=""
+	[ -n "$(find_prefix)" ] || missing="gcc-riscv64-unknown-elf"
+	command -v qemu-system-riscv64 >/dev/null 2>&1 || missing="$missing qemu-system-misc"
+	[ -e /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin ] || missing="$missing opensbi"
+	[ -z "$missing" ] || install_pkgs $missing
+	find_prefix
+	;;
+gdb)
+	command -v gdb-multiarch >/dev/null 2>&1 || install_pkgs gdb-multiarch
+	;;
+esac
