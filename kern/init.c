@@ -20,12 +20,6 @@ extern char edata[], end[];
 void check_page_alloc(void);
 void check_pgdir(void);
 
-static _Noreturn void halt_boot(void)
-{
-	cprintf("kernel: nothing to run\n");
-	sbi_shutdown();
-}
-
 /*
  * The command line (FDT /chosen/bootargs, QEMU's -append) is a list of
  * programs separated by ';', each "NAME ARG...", created in that order.
@@ -48,13 +42,12 @@ static void start_program(int argc, char **argv)
 		for (uint64_t i = 0; i < nprograms; i++)
 			cprintf(" %s", programs[i].name);
 		cprintf("\n");
-		halt_boot();
 	}
 }
 
 static void create_from_cmdline(char *cmdline)
 {
-	int created = 0;
+	int commands = 0;
 	for (char *cmd = cmdline, *next; cmd; cmd = next) {
 		if ((next = strchr(cmd, ';')))
 			*next++ = '\0';
@@ -77,10 +70,10 @@ static void create_from_cmdline(char *cmdline)
 		}
 		if (argc > 0) {
 			start_program(argc, argv);
-			created++;
+			commands++;
 		}
 	}
-	if (created == 0) {
+	if (commands == 0) {
 		char *argv[] = { DEFAULT_PROG, NULL };
 		start_program(1, argv);
 	}
