@@ -1,0 +1,57 @@
+/*
+ * The page-fault upcall. The kernel enters here with sp = a0 = the
+ * struct UTrapframe it pushed on the exception stack; every other register
+ * still holds its value at the fault. We call the C handler, then restore
+ * every register from the frame (so a handler may change them, utf_epc
+ * included) and jump to utf_epc without entering the kernel.
+ *
+ * RISC-V jumps only through a register, and restoring all 31 leaves none
+ * free, so the user ABI reserves gp (x3): it carries the target of the
+ * final jump and is the one register a handled fault does not preserve.
+ * GCC never allocates gp, and our linker scripts define no
+ * __global_pointer$, so compiled code never reads it.
+ */
+#include <inc/trap.h>
+
+#define R(n)	(UTF_REGS + REG_OFF(n))
+
+	.text
+	.globl _pgfault_upcall
+	.balign 4
+_pgfault_upcall:
+	la	t0, _pgfault_handler
+	ld	t0, 0(t0)
+	jalr	t0			/* _pgfault_handler(utf): sp still points at the frame after */
+
+	ld	gp, UTF_EPC(sp)		/* where to resume */
+	ld	x1, R(1)(sp)
+	ld	x4, R(4)(sp)
+	ld	x5, R(5)(sp)
+	ld	x6, R(6)(sp)
+	ld	x7, R(7)(sp)
+	ld	x8, R(8)(sp)
+	ld	x9, R(9)(sp)
+	ld	x10, R(10)(sp)
+	ld	x11, R(11)(sp)
+	ld	x12, R(12)(sp)
+	ld	x13, R(13)(sp)
+	ld	x14, R(14)(sp)
+	ld	x15, R(15)(sp)
+	ld	x16, R(16)(sp)
+	ld	x17, R(17)(sp)
+	ld	x18, R(18)(sp)
+	ld	x19, R(19)(sp)
+	ld	x20, R(20)(sp)
+	ld	x21, R(21)(sp)
+	ld	x22, R(22)(sp)
+	ld	x23, R(23)(sp)
+	ld	x24, R(24)(sp)
+	ld	x25, R(25)(sp)
+	ld	x26, R(26)(sp)
+	ld	x27, R(27)(sp)
+	ld	x28, R(28)(sp)
+	ld	x29, R(29)(sp)
+	ld	x30, R(30)(sp)
+	ld	x31, R(31)(sp)
+	ld	sp, R(2)(sp)		/* last: the frame is gone after this */
+	jr	gp
