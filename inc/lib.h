@@ -73,6 +73,10 @@ static inline envid_t __attribute__((always_inline)) sys_exofork(void)
 	return (envid_t)a0;
 }
 
+/* lib/uvpt.c */
+pte_t uvpt_lookup(uint64_t va);
+uint32_t page_refs(uint64_t va);
+
 /* lib/fork.c */
 envid_t fork(void);
 envid_t sfork(void);

@@ -17,7 +17,7 @@
  *                      |  UVPT: every L0 table, 2 MiB per   | R-U
  *                      |  gigabyte of user space            |
  *  UVPT = UVIEWS       +------------------------------------+ 0x0000003FC0000000
- *                      |  UPAGES: page reference counts     | R-U  gigabyte 254:
+ *                      |  UPAGES: pages[], page ref counts  | R-U  gigabyte 254:
  *  UPAGES              +------------------------------------+      shared by all
  *                      |  UENVS: envs[]                     | R-U
  *  UENVS = UTOP        +------------------------------------+ 0x0000003F80000000
@@ -26,6 +26,7 @@
  *                      |  empty guard page                  |
  *  USTACKTOP           +------------------------------------+ UTOP - 2 pages
  *                      |  normal user stack  (grows down)   | RW-U
+ *  PFTEMP = UTOP - 2 MiB  ...  scratch page for copy-on-write
  *                      |  ... free for the program ...      |
  *                      |  program text, data, bss           |
  *  UTEXT               +------------------------------------+ 0x0000000000800000
@@ -52,11 +53,14 @@
 #define UTOP		(UVIEWS - GIGAPGSIZE)	/* gigabyte 254: shared read-only data */
 #define UENVS		UTOP
 #define UENVS_SIZE	(64 * MEGAPGSIZE)	/* room reserved for envs[] */
-#define UPAGES		(UENVS + UENVS_SIZE)	/* struct PageInfo pages[] */
+#define UPAGES		(UENVS + UENVS_SIZE)	/* pages[PGNUM(pa)]: struct PageInfo of pa */
 
 #define UXSTACKTOP	UTOP
 #define USTACKTOP	(UTOP - 2 * PGSIZE)
 #define UTEXT		_UL(0x800000)
+/* Scratch addresses for the library: below the program, and in the stack's own 2 MiB table. */
+#define UTEMP		_UL(0x400000)
+#define PFTEMP		(UTOP - MEGAPGSIZE)
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>

@@ -142,7 +142,10 @@ void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa)
 	shared_l1 = boot_alloc(PGSIZE);
 	shared_shadow = boot_alloc(PGSIZE);
 	map_shared_region(UENVS, envs, ROUNDUP(NENV * sizeof(struct Env), PGSIZE));
-	map_shared_region(UPAGES, pages, ROUNDUP(npages * sizeof(struct PageInfo), PGSIZE));
+	/* Placed so that user space indexes it by physical page number, as in JOS. */
+	uint64_t upages = UPAGES + PGNUM(base) * sizeof(struct PageInfo);
+	assert(upages % PGSIZE == 0);
+	map_shared_region(upages, pages, ROUNDUP(npages * sizeof(struct PageInfo), PGSIZE));
 
 	page_init();
 

@@ -1,0 +1,161 @@
+/*
+ * fork() in user space, with copy-on-write. The kernel only offers
+ * exofork and the page calls; this library decides which pages are
+ * shared, copied or marked copy-on-write, and copies a page when a write
+ * faults on it.
+ */
+#include <inc/lib.h>
+
+extern void _pgfault_upcall(void);
+
+#define PERM_RW		(PTE_V | PTE_U | PTE_R | PTE_W)
+
+/* Give this environment a private writable copy of the page at va (page-aligned). */
+static void copy_page_private(uint64_t va, const char *who)
+{
+	int r;
+	if ((r = sys_page_alloc(0, (void *)PFTEMP, PERM_RW)) < 0)
+		panic("%s: allocating a copy of %lx: %e", who, va, r);
+	memcpy((void *)PFTEMP, (void *)va, PGSIZE);
+	if ((r = sys_page_map(0, (void *)PFTEMP, 0, (void *)va, PERM_RW)) < 0)
+		panic("%s: mapping the copy at %lx: %e", who, va, r);
+	if ((r = sys_page_unmap(0, (void *)PFTEMP)) < 0)
+		panic("%s: unmapping PFTEMP: %e", who, r);
+}
+
+/* The page-fault handler fork installs: a write to a copy-on-write page gets its own copy. */
+static void pgfault(struct UTrapframe *utf)
+{
+	uint64_t va = utf->utf_fault_va;
+	pte_t pte = uvpt_lookup(va);
+
+	if (utf->utf_cause != FAULT_STORE || !(pte & PTE_COW))
+		panic("pgfault: not a write to a copy-on-write page: va %lx, %s fault at pc %lx, pte %lx",
+		      va, utf->utf_cause == FAULT_STORE ? "store" : utf->utf_cause == FAULT_LOAD ? "load" : "exec",
+		      utf->utf_epc, pte);
+	copy_page_private(ROUNDDOWN(va, PGSIZE), "pgfault");
+}
+
+/*
+ * Map page number pn into the child envid:
+ *  - PTE_SHARE pages stay shared, with the same permissions;
+ *  - writable and copy-on-write pages become copy-on-write in both;
+ *  - read-only pages are shared read-only.
+ */
+static int duppage(envid_t envid, uint64_t pn)
+{
+	void *va = (void *)(pn << PGSHIFT);
+	pte_t pte = uvpt[pn];
+	int perm = pte & PTE_SYSCALL;
+	int r;
+
+	if ((pte & PTE_SHARE) || !(pte & (PTE_W | PTE_COW)))
+		return sys_page_map(0, va, envid, va, perm);
+
+	perm = (perm & ~PTE_W) | PTE_COW;
+	/*
+	 * The child first, then ourselves. The other order is wrong: once our
+	 * page is copy-on-write, our next write to it (this very stack page,
+	 * say) gives us a fresh writable copy, and mapping "va" into the child
+	 * would then hand it that copy while we keep writing to it.
+	 */
+	if ((r = sys_page_map(0, va, envid, va, perm)) < 0)
+		return r;
+	if (pte & PTE_W)	/* already copy-on-write here: nothing to change */
+		r = sys_page_map(0, va, 0, va, perm);
+	return r;
+}
+
+/* Call fn(pn) for every mapped page below USTACKTOP, skipping absent tables whole. */
+static int for_each_user_page(int (*fn)(envid_t, uint64_t), envid_t envid)
+{
+	int r;
+	for (uint64_t g = 0; g <= GDNUM(USTACKTOP - 1); g++) {
+		if (!(uvpgd[g] & PTE_V))
+			continue;
+		uint64_t dend = MIN((g + 1) * NPTENTRIES, PDNUM(USTACKTOP - 1) + 1);
+		for (uint64_t d = g * NPTENTRIES; d < dend; d++) {
+			if (!(uvpd[d] & PTE_V))
+				continue;
+			uint64_t pend = MIN((d + 1) * NPTENTRIES, PGNUM(USTACKTOP));
+			for (uint64_t pn = d * NPTENTRIES; pn < pend; pn++)
+				if ((uvpt[pn] & PTE_V) && (r = fn(envid, pn)) < 0)
+					return r;
+		}
+	}
+	return 0;
+}
+
+/* The child's exception stack and upcall, then let it run. */
+static int start_child(envid_t envid)
+{
+	int r;
+	if ((r = sys_page_alloc(envid, (void *)(UXSTACKTOP - PGSIZE), PERM_RW)) < 0 ||
+	    (r = sys_env_set_pgfault_upcall(envid, _pgfault_upcall)) < 0 ||
+	    (r = sys_env_set_status(envid, ENV_RUNNABLE)) < 0)
+		return r;
+	return 0;
+}
+
+/* On failure: destroy the half-built child (which gives back its pages) and pass the error on. */
+static envid_t fork_failed(envid_t envid, int r)
+{
+	sys_env_destroy(envid);
+	return r;
+}
+
+/*
+ * Copy-on-write fork. Returns the child's id in the parent, 0 in the child,
+ * or a negative error (E_NO_FREE_ENV, E_NO_MEM) with no child left behind.
+ * The kernel points the child's tp at its own envs[] slot, so thisenv is
+ * right in the child from its first instruction.
+ */
+envid_t fork(void)
+{
+	int r;
+	set_pgfault_handler(pgfault);
+	envid_t envid = sys_exofork();
+	if (envid <= 0)
+		return envid;	/* 0: we are the child */
+	if ((r = for_each_user_page(duppage, envid)) < 0 || (r = start_child(envid)) < 0)
+		return fork_failed(envid, r);
+	return envid;
+}
+
+/* sfork's rule: the stack (the mapped pages just below USTACKTOP) is copy-on-write, all else shared. */
+static uint64_t sfork_stack_bottom;
+
+static int sharepage(envid_t envid, uint64_t pn)
+{
+	uint64_t va = pn << PGSHIFT;
+	if (va >= sfork_stack_bottom)
+		return duppage(envid, pn);
+	pte_t pte = uvpt[pn];
+	if (pte & PTE_COW) {	/* still shared with an earlier fork child: make it ours first */
+		copy_page_private(va, "sfork");
+		pte = uvpt[pn];
+	}
+	return sys_page_map(0, (void *)va, envid, (void *)va, pte & PTE_SYSCALL);
+}
+
+/*
+ * Shared-memory fork: parent and child share every page writable except
+ * the stack, which is copy-on-write. thisenv lives in tp, which is per
+ * environment, so it stays right in both.
+ */
+envid_t sfork(void)
+{
+	int r;
+	set_pgfault_handler(pgfault);
+	uint64_t bottom = USTACKTOP;
+	while (bottom > PFTEMP + PGSIZE && (uvpt_lookup(bottom - PGSIZE) & PTE_V))
+		bottom -= PGSIZE;
+	sfork_stack_bottom = bottom;
+
+	envid_t envid = sys_exofork();
+	if (envid <= 0)
+		return envid;
+	if ((r = for_each_user_page(sharepage, envid)) < 0 || (r = start_child(envid)) < 0)
+		return fork_failed(envid, r);
+	return envid;
+}
