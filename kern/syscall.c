@@ -136,8 +136,17 @@ static int sys_page_map(envid_t srcenvid, uint64_t srcva, envid_t dstenvid, uint
 	struct PageInfo *pp = page_lookup(src, srcva, &pte);
 	if (!pp)
 		return -E_INVAL;
-	if ((perm & PTE_W) && !(*pte & PTE_W))	/* never grant write to a read-only page */
-		return -E_INVAL;
+	/*
+	 * Never grant write to a read-only page, with one exception: a
+	 * copy-on-write page whose only reference is this very mapping may
+	 * become writable in place, since nobody else can see it. The kernel
+	 * counts the references itself, so the answer cannot go stale.
+	 */
+	if ((perm & PTE_W) && !(*pte & PTE_W)) {
+		bool sole_cow = (*pte & PTE_COW) && pp->pp_ref == 1 && src == dst && srcva == dstva;
+		if (!sole_cow)
+			return -E_INVAL;
+	}
 	return page_insert(dst, pp, dstva, perm);
 }
 

@@ -33,7 +33,13 @@ static void pgfault(struct UTrapframe *utf)
 		panic("pgfault: not a write to a copy-on-write page: va %lx, %s fault at pc %lx, pte %lx",
 		      va, utf->utf_cause == FAULT_STORE ? "store" : utf->utf_cause == FAULT_LOAD ? "load" : "exec",
 		      utf->utf_epc, pte);
-	copy_page_private(ROUNDDOWN(va, PGSIZE), "pgfault");
+	va = ROUNDDOWN(va, PGSIZE);
+	/* Nobody else holds the page (the other side exited): make it writable, no copy.
+	   The kernel re-checks the count and refuses if it changed; then we copy. */
+	if (pages[PGNUM(PTE_ADDR(pte))].pp_ref == 1 &&
+	    sys_page_map(0, (void *)va, 0, (void *)va, PERM_RW) == 0)
+		return;
+	copy_page_private(va, "pgfault");
 }
 
 /*
