@@ -6,6 +6,7 @@
 #include <kern/trap.h>
 #include <kern/cpu.h>
 #include <kern/sbi.h>
+#include <kern/timer.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -23,12 +24,14 @@ void check_pgdir(void);
 /*
  * The command line (FDT /chosen/bootargs, QEMU's -append) is a list of
  * programs separated by ';', each "NAME ARG...", created in that order.
- * Words starting with '+' are kernel options: +trace.
+ * Words starting with '+' are kernel options: +trace, +nopreempt.
  */
 static void kernel_option(const char *word)
 {
 	if (strcmp(word, "+trace") == 0)
 		trace = true;
+	else if (strcmp(word, "+nopreempt") == 0)
+		preempt = false;
 	else
 		cprintf("kernel: unknown option '%s'\n", word);
 }
@@ -114,5 +117,6 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa)
 
 	boot_free_pages = npages_free;
 	create_from_cmdline(cmdline);
+	timer_init(info.timebase);
 	sched_yield();
 }

@@ -162,6 +162,61 @@ static int sys_page_unmap(envid_t envid, uint64_t va)
 	return 0;
 }
 
+/*
+ * Block until a message arrives. dstva below UTOP (page-aligned) says the
+ * caller will take a page there; at or above UTOP, no page.
+ */
+static _Noreturn int sys_ipc_recv(uint64_t dstva)
+{
+	struct Env *e = curenv;
+	if (dstva < UTOP && dstva % PGSIZE != 0) {
+		e->env_tf.tf_regs.a0 = -E_INVAL;
+		env_run(e);
+	}
+	e->env_ipc_recving = true;
+	e->env_ipc_dstva = dstva;
+	e->env_status = ENV_NOT_RUNNABLE;	/* costs no CPU until a sender wakes it */
+	e->env_tf.tf_regs.a0 = 0;
+	sched_yield();
+}
+
+/*
+ * Deliver value (and, if srcva is below UTOP and the receiver asked for a
+ * page, the page at srcva with perm) to envid, if it is blocked in
+ * sys_ipc_recv. Any environment may send to any other.
+ */
+static int sys_ipc_try_send(envid_t envid, uint64_t value, uint64_t srcva, uint64_t perm)
+{
+	struct Env *e;
+	int r = envid2env(envid, &e, false);
+	if (r < 0)
+		return r;
+	if (!e->env_ipc_recving)
+		return -E_IPC_NOT_RECV;
+	int sent_perm = 0;
+	if (srcva < UTOP) {
+		pte_t *pte;
+		struct PageInfo *pp;
+		if (srcva % PGSIZE != 0 || !perm_ok(perm))
+			return -E_INVAL;
+		if (!(pp = page_lookup(curenv, srcva, &pte)))
+			return -E_INVAL;
+		if ((perm & PTE_W) && !(*pte & PTE_W))
+			return -E_INVAL;
+		if (e->env_ipc_dstva < UTOP) {
+			if ((r = page_insert(e, pp, e->env_ipc_dstva, perm)) < 0)
+				return r;	/* the receiver keeps waiting */
+			sent_perm = perm;
+		}
+	}
+	e->env_ipc_recving = false;
+	e->env_ipc_from = curenv->env_id;
+	e->env_ipc_value = value;
+	e->env_ipc_perm = sent_perm;
+	e->env_status = ENV_RUNNABLE;
+	return 0;
+}
+
 /* An env id argument must fit in an envid_t; anything else becomes an id no env has. */
 static envid_t envid_arg(uint64_t v)
 {
@@ -206,6 +261,10 @@ int64_t syscall(uint64_t num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4
 			cprintf("trace: page_unmap env=%08x target=%08x va=0x%lx ret=%ld\n",
 				curenv->env_id, (envid_t)a1, a2, r);
 		return r;
+	case SYS_ipc_try_send:
+		return sys_ipc_try_send(envid_arg(a1), a2, a3, a4);
+	case SYS_ipc_recv:
+		sys_ipc_recv(a1);
 	default:
 		return -E_NO_SYS;
 	}

@@ -5,6 +5,7 @@
 #include <kern/cpu.h>
 #include <kern/kdebug.h>
 #include <kern/sbi.h>
+#include <kern/timer.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -122,11 +123,11 @@ void user_trap(struct Trapframe *tf)
 		struct PushRegs *r = &tf->tf_regs;
 		tf->tf_epc += 4;
 		r->a0 = syscall(r->a7, r->a0, r->a1, r->a2, r->a3, r->a4);
+	} else if (cause == (SCAUSE_INTR | IRQ_S_TIMER)) {
+		timer_rearm();	/* the time slice is over */
+		sched_yield();
 	} else if (cause & SCAUSE_INTR) {
-		if ((cause & ~SCAUSE_INTR) == IRQ_S_TIMER) {
-			sbi_set_timer(~0UL);
-			sched_yield();
-		}
+		cprintf("kernel: unexpected interrupt %lx\n", cause);
 	} else if (cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT ||
 		   cause == CAUSE_STORE_PAGE_FAULT) {
 		page_fault(e, tf, cause, csr_read(stval));
