@@ -6,6 +6,7 @@
 #include <inc/error.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
+#include <kern/kcheck.h>
 
 struct Env envs[NENV] __attribute__((aligned(PGSIZE)));
 static struct Env *env_free_list;
@@ -211,6 +212,7 @@ void env_free(struct Env *e)
 	e->env_status = ENV_FREE;
 	e->env_link = env_free_list;
 	env_free_list = e;
+	kcheck("environment freed");
 }
 
 void env_destroy(struct Env *e)
@@ -238,5 +240,6 @@ void env_run(struct Env *e)
 	e->env_cpunum = c->id;
 	e->env_runs++;
 	c->tf = &e->env_tf;
+	kcheck("returning to user mode");	/* after every system call and trap */
 	userret(&e->env_tf);
 }

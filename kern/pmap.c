@@ -20,6 +20,7 @@
 #include <inc/error.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
+#include <kern/kcheck.h>
 
 struct PageInfo *pages;
 size_t npages;
@@ -127,6 +128,9 @@ void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa)
 
 	kern_pgdir = boot_alloc(PGSIZE);
 	pages = boot_alloc(npages * sizeof(struct PageInfo));
+#ifdef KCHECK
+	kcheck_counts = boot_alloc(npages * sizeof(uint32_t));
+#endif
 
 	/* The direct map of the kernel image, by section, then of the rest of RAM. */
 	uint64_t kimg = (uint64_t)kern_start;
@@ -153,6 +157,15 @@ void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa)
 	csr_write(satp, kern_satp);
 	sfence_vma();
 }
+
+#ifdef KCHECK
+uint32_t *kcheck_counts;
+
+struct PageInfo *kcheck_free_list(void)
+{
+	return page_free_list;
+}
+#endif
 
 struct PageInfo *page_alloc(int flags)
 {
