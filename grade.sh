@@ -129,7 +129,7 @@ t testbss 'testbss' \
 	'^Yes, good\.  Now doing a wild write off the end\.\.\.$' \
 	'^\[00001000\] user fault va 00c05000 ip [0-9a-f]+ \(store page fault\)$' \
 	'!SHOULD HAVE TRAPPED'
-t yield 'yield; yield; yield' \
+t yield '+nopreempt yield; yield; yield' \
 	'^Hello, I am environment 00001000\.$' '^Hello, I am environment 00001001\.$' \
 	'^Hello, I am environment 00001002\.$' \
 	'^Back in environment 00001000, iteration 0\.$' '^Back in environment 00001001, iteration 0\.$' \
@@ -139,6 +139,129 @@ t yield 'yield; yield; yield' \
 	'=3 exiting gracefully$'
 t badprogram 'nosuchprogram' \
 	"^kernel: cannot start 'nosuchprogram': invalid parameter; programs are: .*hello"
+
+# ---- the exokernel memory interface (issue 3) ----
+t faultalloc 'faultalloc' \
+	'^fault deadbeef$' '^this string was faulted in at deadbeef$' \
+	'^fault cafebffe$' '^fault cafec000$' '^this string was faulted in at cafebffe$' \
+	'^\[00001000\] exiting gracefully$' '^\[00001000\] free env 00001000$' '!user panic'
+t faultalloc_trace '+trace faultalloc' \
+	'^trace: page_alloc env=00001000 target=00000000 va=0x3f7ffff000 perm=0x17 ret=0$' \
+	'^trace: pgfault env=00001000 va=0xdeadbeef cause=load present=0 depth=1 ip=0x[0-9a-f]+$' \
+	'^fault deadbeef$' \
+	'^trace: page_alloc env=00001000 target=00000000 va=0xdeadb000 perm=0x17 ret=0$' \
+	'^trace: pgfault env=00001000 va=0xcafebffe cause=load present=0 depth=1 ip=0x[0-9a-f]+$' \
+	'^trace: page_alloc env=00001000 target=00000000 va=0xcafeb000 perm=0x17 ret=0$' \
+	'^trace: pgfault env=00001000 va=0xcafec000 cause=store present=0 depth=2 ip=0x[0-9a-f]+$' \
+	'^fault cafec000$' \
+	'^trace: page_alloc env=00001000 target=00000000 va=0xcafec000 perm=0x17 ret=0$' \
+	'^this string was faulted in at cafebffe$' \
+	'=3 ^trace: pgfault ' '=4 ^trace: page_alloc '
+t dumbfork 'dumbfork' \
+	'^\[00001000\] new env 00001001$' '^0: I am the parent!$' '^9: I am the parent!$' \
+	'~^0: I am the child!$' '~^9: I am the child!$' \
+	'=10 ^[0-9]: I am the parent!$' '=10 ^[0-9]: I am the child!$' \
+	'~^\[00001000\] exiting gracefully$' '~^\[00001001\] exiting gracefully$' \
+	'=2 exiting gracefully$' '!user panic'
+t faultdie 'faultdie' \
+	'^i faulted at va deadbeef, cause store$' '^present 0$' \
+	'^\[00001000\] exiting gracefully$' '^\[00001000\] free env 00001000$' \
+	'!still running' '!handler returned'
+t faultregs 'faultregs' \
+	'^faultregs: store to an unmapped page at 0x20000000$' \
+	'^faultregs: registers ok before and after$' '^faultregs: frame matches trap-time registers$' \
+	'^faultregs: store to a read-only page at 0x20001000$' \
+	'^faultregs: registers ok before and after$' '^faultregs: frame matches trap-time registers$' \
+	'^faultregs: present ok$' \
+	'^faultregs: load from an unmapped page at 0x20002000$' \
+	'^faultregs: registers ok before and after$' '^faultregs: frame matches trap-time registers$' \
+	'^faultregs: all checks passed$' '^\[00001000\] exiting gracefully$' \
+	'!FAIL' '!user panic'
+t faultallocbad 'faultallocbad' \
+	'^\[00001000\] user_mem_check assertion failure for va deadbeef$' \
+	'^\[00001000\] free env 00001000$' '!^fault' '!sys_cputs returned'
+t faultnostack 'faultnostack' \
+	'^\[00001000\] user fault va 00000000 ip [0-9a-f]+ \(store page fault: exception stack not mapped writable\)$' \
+	'^\[00001000\] free env 00001000$' '!survived'
+t faultbadhandler 'faultbadhandler' \
+	'^\[00001000\] user fault va 00000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
+	'^\[00001000\] free env 00001000$' '!survived'
+t faultevilhandler 'faultevilhandler' \
+	'^\[00001000\] user fault va 00000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
+	'^\[00001000\] free env 00001000$' '!survived'
+t faultuvpt 'faultuvpt' \
+	'^faultuvpt: text ok \(pte flags 0x[0-9a-f]+\)$' '^faultuvpt: data ok ' '^faultuvpt: stack ok ' \
+	'^faultuvpt: UENVS ok ' '^faultuvpt: shared page ok ' '^faultuvpt: replaced page ok ' \
+	'^faultuvpt: absent ok ' '^faultuvpt: envs ok \(envs\[0\]\.env_id = 00001000\)$' \
+	'^faultuvpt: write to uvpt faulted: va 0x3fc0004000, store, present 1$' \
+	'^faultuvpt: write to uvpd faulted: va 0x3fdfe00020, store, present 1$' \
+	'^faultuvpt: write to uvpgd faulted: va 0x3fdff00000, store, present 1$' \
+	'^faultuvpt: write to UENVS faulted: va 0x3f80000[0-9a-f]+, store, present 1$' \
+	'^faultuvpt: all checks passed$' '^\[00001000\] exiting gracefully$' \
+	'!FAIL' '!user panic'
+t exoforkbad 'exoforkbad' \
+	'^exoforkbad: page_alloc ok$' '^exoforkbad: page_map ok$' '^exoforkbad: page_unmap ok$' \
+	'^exoforkbad: bad env ids ok$' '^exoforkbad: env_set_status ok$' \
+	'^exoforkbad: syscall numbers ok$' '^exoforkbad: exofork child ok$' \
+	'^\[00001000\] destroying [0-9a-f]+$' '^exoforkbad: stale child id ok$' \
+	'^exoforkbad: child A on its parent ok$' '^exoforkbad: strangers ok$' \
+	'^exoforkbad: all checks passed$' '^\[00001000\] exiting gracefully$' \
+	'=2 exiting gracefully$' '!FAIL' '!user panic' '!blocked with nothing runnable'
+
+t faultxoverflow 'faultxoverflow' \
+	'^faultxoverflow: fault at cafe0000, depth 1$' \
+	'^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \((store|load) page fault: exception stack overflow\)$' \
+	'!nested fault returned' '!user panic'
+
+# ---- user-level copy-on-write fork (issue 4) ----
+t forktree 'forktree' \
+	"~^1000: I am ''$" "~^[0-9a-f]+: I am '0'$" "~^[0-9a-f]+: I am '1'$" \
+	"~^[0-9a-f]+: I am '00'$" "~^[0-9a-f]+: I am '01'$" "~^[0-9a-f]+: I am '10'$" "~^[0-9a-f]+: I am '11'$" \
+	"~^[0-9a-f]+: I am '000'$" "~^[0-9a-f]+: I am '001'$" "~^[0-9a-f]+: I am '010'$" "~^[0-9a-f]+: I am '011'$" \
+	"~^[0-9a-f]+: I am '100'$" "~^[0-9a-f]+: I am '101'$" "~^[0-9a-f]+: I am '110'$" "~^[0-9a-f]+: I am '111'$" \
+	"=15 I am '[01]*'$" '=15 exiting gracefully$' '=15 free env'
+t forkcow 'forkcow' \
+	'~^forkcow: grandchild ok$' '~^forkcow: child ok$' '~^forkcow: parent ok$' \
+	'~^forkcow: counter child forked at 5 ok$' '~^forkcow: counter child forked at 10 ok$' \
+	'~^forkcow: counter child forked at 15 ok$' '~^forkcow: counter child forked at 20 ok$' \
+	'~^forkcow: counter parent ok$' '!user panic'
+t forkbig 'forkbig' \
+	'~^forkbig: child ok$' '~^forkbig: parent ok$' '!user panic'
+t sforktest 'sforktest' \
+	'~^sforktest: parent ok, counter 19, stack 10$' '~^sforktest: child ok, counter 20, stack 1000$' '!user panic'
+t forkbomb 'forkbomb' \
+	'^forkbomb: fork #[0-9]+ failed: (out of environments|out of memory)$' \
+	'^forkbomb: all [0-9]+ children exited$' '^forkbomb: fork works again$' '!user panic'
+
+# ---- preemption and IPC (issue 5) ----
+t spin 'spin' \
+	'^I am the parent\.  Forking the child\.\.\.$' '~^I am the child\.  Spinning\.\.\.$' \
+	'^I am the parent\.  Killing the child\.\.\.$' '^\[00001000\] destroying 00001001$' \
+	'^\[00001000\] free env 00001001$'
+t spinhog 'spinhog' \
+	'~^spinhog: worker 0 finished, sum 1999999000000$' '~^spinhog: worker 1 finished, sum 1999999000000$' \
+	'~^spinhog: worker 2 finished, sum 1999999000000$' \
+	'^spinhog: all workers finished; destroying the hog$' '^\[00001000\] destroying 00001001$'
+t stresssched 'stresssched' \
+	'=20 ^\[[0-9a-f]+\] stresssched on CPU 0$' '^stresssched: all 20 environments finished, counter 200$'
+t pingpong 'pingpong' \
+	'^send 0 from 1000 to 1001$' '^1001 got 0 from 1000$' '^1000 got 1 from 1001$' \
+	'^1001 got 2 from 1000$' '^1000 got 9 from 1001$' '^1001 got 10 from 1000$'
+t sendpage 'sendpage' \
+	'^1000 got message: hello child environment! how are you\?$' '^child received correct message$' \
+	'^1001 got message: hello parent environment! I.m good\.$' '^parent received correct message$' '!user panic'
+t primes 'primes 100' \
+	'^CPU 0: 2$' '^CPU 0: 3$' '^CPU 0: 5$' '^CPU 0: 7$' '^CPU 0: 11$' '^CPU 0: 13$' '^CPU 0: 17$' \
+	'^CPU 0: 19$' '^CPU 0: 23$' '^CPU 0: 29$' '^CPU 0: 31$' '^CPU 0: 37$' '^CPU 0: 41$' '^CPU 0: 43$' \
+	'^CPU 0: 47$' '^CPU 0: 53$' '^CPU 0: 59$' '^CPU 0: 61$' '^CPU 0: 67$' '^CPU 0: 71$' '^CPU 0: 97$' \
+	'=25 ^CPU 0: [0-9]+$' '!^CPU 0: (4|9|15|91)$' '^primes: done up to 100$'
+t ipcdead 'ipcdead' \
+	'~^ipcdead: receiver got 3 messages, exiting$' \
+	'=3 ^ipcdead: sender [0-2]: receiver gone \(bad environment\) after [0-3] messages?$' \
+	'^ipcdead: send to the destroyed receiver: bad environment$' '!user panic'
+t blockrecv 'blockrecv' \
+	'^blockrecv: waiting for a message that never comes$' \
+	'~^kernel: 1 environment blocked with nothing runnable; freeing$'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }

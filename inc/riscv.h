@@ -71,6 +71,8 @@ static inline uint64_t rdtime(void)
 	__asm__ volatile("rdtime %0" : "=r"(v));
 	return v;
 }
+/* Make this hart's instruction fetches see earlier stores (code just written or copied). */
+static inline void fence_i(void) { __asm__ volatile("fence.i" ::: "memory"); }
 static inline void wfi(void) { __asm__ volatile("wfi"); }
 #endif
 

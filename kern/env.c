@@ -235,6 +235,7 @@ void env_run(struct Env *e)
 		c->env = e;
 		csr_write(satp, e->env_satp);
 		sfence_vma();
+		fence_i();	/* code the kernel loaded or others copied for e */
 	}
 	e->env_status = ENV_RUNNING;
 	e->env_cpunum = c->id;

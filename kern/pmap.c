@@ -334,6 +334,8 @@ int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 	*pte = PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
 	e->env_npages++;
 	tlb_invalidate(e, va);
+	if (perm & PTE_X)	/* the page may hold code just written through another mapping */
+		fence_i();
 	return 0;
 }
 

@@ -86,7 +86,8 @@ static void page_fault(struct Env *e, struct Trapframe *tf, uint64_t cause, uint
 	if (!xpte || (*xpte & need) != need)
 		user_fault(e, cause, va, "exception stack not mapped writable");
 
-	if (sp > xbottom && sp <= UXSTACKTOP) {	/* nested: the handler itself faulted */
+	/* sp in the guard page below means the handler ran off its stack: an overflow, not a new fault. */
+	if (sp > USTACKTOP && sp <= UXSTACKTOP) {	/* nested: the handler itself faulted */
 		frame = ROUNDDOWN(sp - UTF_GAP - UTF_SIZE, 16);
 		while (e->env_nxframes > 0 && e->env_xframes[e->env_nxframes - 1] < sp)
 			e->env_nxframes--;	/* frames the handler has returned from */
