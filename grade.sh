@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test suite: boots each program under QEMU and checks what it prints.
-#   sh grade.sh [NAME...]     run all tests, or only those named
+#   bash grade.sh [NAME...]   run all tests, or only those named (make grade runs them all)
 # Each test prints "NAME: OK (time)" or "NAME: FAIL" with what went wrong and the tail of
 # the output; the last line is "N passed, N failed"; the exit status is 1 on any failure.
 #

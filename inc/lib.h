@@ -43,8 +43,7 @@ _Noreturn void exit(void);
 /* lib/pgfault.c */
 void set_pgfault_handler(void (*handler)(struct UTrapframe *utf));
 
-/* lib/readline.c, lib/console.c */
-char *readline(const char *prompt);
+/* lib/console.c */
 int getchar(void);
 void cputchar(int c);
 int iscons(int fd);

@@ -8,10 +8,9 @@
 
 /* struct Trapframe offsets, for assembly. */
 #define TF_EPC		PUSHREGS_SIZE
-#define TF_STATUS	(TF_EPC + 8)
-#define TF_CAUSE	(TF_EPC + 16)
-#define TF_TVAL		(TF_EPC + 24)
-#define TF_SIZE		(TF_EPC + 32)
+#define TF_CAUSE	(TF_EPC + 8)
+#define TF_TVAL		(TF_EPC + 16)
+#define TF_SIZE		(TF_EPC + 32)	/* padded to keep 16-byte alignment */
 
 /* struct UTrapframe offsets, for lib/pfentry.S. */
 #define UTF_FAULT_VA	0
@@ -40,9 +39,9 @@ struct PushRegs {
 struct Trapframe {
 	struct PushRegs tf_regs;
 	uint64_t tf_epc;	/* user pc: sepc at the trap */
-	uint64_t tf_status;	/* sstatus at the trap */
-	uint64_t tf_cause;	/* scause */
-	uint64_t tf_tval;	/* stval */
+	uint64_t tf_cause;	/* scause of the last trap */
+	uint64_t tf_tval;	/* stval of the last fault */
+	uint64_t tf_pad;
 };
 
 /* utf_cause values: which kind of access faulted. */

@@ -280,7 +280,8 @@ void pgdir_free(struct Env *e)
 /*
  * The leaf PTE for va in e's address space. With create (only below UTOP),
  * missing tables are allocated and their views filled in; NULL if va is not
- * mapped that far or memory ran out (then nothing has changed).
+ * mapped that far or memory ran out. Out of memory can leave a new, empty L1
+ * table (with its view) in place: harmless, it is freed with the rest.
  */
 pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 {

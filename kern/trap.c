@@ -120,6 +120,7 @@ void user_trap(struct Trapframe *tf)
 	struct Env *e = curenv;
 	uint64_t cause = csr_read(scause);
 
+	tf->tf_cause = cause;
 	if (cause == CAUSE_USER_ECALL) {
 		struct PushRegs *r = &tf->tf_regs;
 		tf->tf_epc += 4;
@@ -131,9 +132,11 @@ void user_trap(struct Trapframe *tf)
 		cprintf("kernel: unexpected interrupt %lx\n", cause);
 	} else if (cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT ||
 		   cause == CAUSE_STORE_PAGE_FAULT) {
-		page_fault(e, tf, cause, csr_read(stval));
+		tf->tf_tval = csr_read(stval);
+		page_fault(e, tf, cause, tf->tf_tval);
 	} else {
-		user_fault(e, cause, csr_read(stval), NULL);
+		tf->tf_tval = csr_read(stval);
+		user_fault(e, cause, tf->tf_tval, NULL);
 	}
 
 	e = curenv;
@@ -151,7 +154,8 @@ void kernel_trap(struct Trapframe *tf)
 		trap_cause_name(cause), cause, tf->tf_epc, fn, off, csr_read(stval));
 	if (curenv)
 		cprintf("kernel trap: while handling environment %08x\n", curenv->env_id);
-	cprintf("  ra %016lx sp %016lx\n", tf->tf_regs.ra, tf->tf_regs.sp);
+	fn = ksym_lookup(tf->tf_regs.ra, &off);
+	cprintf("  ra %016lx (%s+%lu) sp %016lx\n", tf->tf_regs.ra, fn, off, tf->tf_regs.sp);
 	backtrace(tf->tf_regs.s0);
-	panic("trap in kernel");
+	sbi_shutdown();
 }

@@ -42,11 +42,32 @@ static void pgfault(struct UTrapframe *utf)
 	copy_page_private(va, "pgfault");
 }
 
+/* The page holding fork's own stack frame: the parent writes it again before fork returns. */
+static uint64_t active_stack_page;
+
+/*
+ * Give the child its own copy of the page at va now. The child only
+ * returns from fork, through registers fork's prologue saved in this
+ * frame before sys_exofork and never changes, so copying at the end of
+ * fork gives it the stack it needs.
+ */
+static int copypage(envid_t envid, void *va)
+{
+	int r;
+	if ((r = sys_page_alloc(envid, va, PERM_RW)) < 0 ||
+	    (r = sys_page_map(envid, va, 0, (void *)PFTEMP, PERM_RW)) < 0)
+		return r;
+	memcpy((void *)PFTEMP, va, PGSIZE);
+	return sys_page_unmap(0, (void *)PFTEMP);
+}
+
 /*
  * Map page number pn into the child envid:
  *  - PTE_SHARE pages stay shared, with the same permissions;
- *  - writable and copy-on-write pages become copy-on-write in both;
- *  - read-only pages are shared read-only.
+ *  - read-only pages are shared read-only;
+ *  - writable and copy-on-write pages become copy-on-write in both, except
+ *    the page fork is running on: the parent writes it at once, so marking
+ *    it copy-on-write would only buy a fault; the child gets a copy now.
  */
 static int duppage(envid_t envid, uint64_t pn)
 {
@@ -57,6 +78,8 @@ static int duppage(envid_t envid, uint64_t pn)
 
 	if ((pte & PTE_SHARE) || !(pte & (PTE_W | PTE_COW)))
 		return sys_page_map(0, va, envid, va, perm);
+	if ((uint64_t)va == active_stack_page && (pte & PTE_W))
+		return copypage(envid, va);
 
 	perm = (perm & ~PTE_W) | PTE_COW;
 	/*
@@ -120,6 +143,7 @@ envid_t fork(void)
 {
 	int r;
 	set_pgfault_handler(pgfault);
+	active_stack_page = ROUNDDOWN((uint64_t)__builtin_frame_address(0) - 1, PGSIZE);
 	envid_t envid = sys_exofork();
 	if (envid <= 0)
 		return envid;	/* 0: we are the child */
@@ -157,6 +181,7 @@ envid_t sfork(void)
 	while (bottom > PFTEMP + PGSIZE && (uvpt_lookup(bottom - PGSIZE) & PTE_V))
 		bottom -= PGSIZE;
 	sfork_stack_bottom = bottom;
+	active_stack_page = 0;	/* sfork's stack is copy-on-write throughout */
 
 	envid_t envid = sys_exofork();
 	if (envid <= 0)

@@ -19,5 +19,6 @@ void set_pgfault_handler(void (*handler)(struct UTrapframe *utf))
 		if ((r = sys_env_set_pgfault_upcall(0, _pgfault_upcall)) < 0)
 			panic("set_pgfault_handler: setting the upcall: %e", r);
 	}
-	_pgfault_handler = handler;
+	if (_pgfault_handler != handler)	/* no write (and no copy-on-write fault) when unchanged */
+		_pgfault_handler = handler;
 }
