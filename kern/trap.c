@@ -150,7 +150,7 @@ void kernel_trap(struct Trapframe *tf)
 {
 	uint64_t cause = csr_read(scause), off;
 	const char *fn = ksym_lookup(tf->tf_epc, &off);
-	cprintf("kernel trap: %s (scause %lx) sepc %016lx (%s+%lu) stval %016lx\n",
+	cprintf("kernel panic: trap in the kernel: %s (scause %lx) sepc %016lx (%s+%lu) stval %016lx\n",
 		trap_cause_name(cause), cause, tf->tf_epc, fn, off, csr_read(stval));
 	if (curenv)
 		cprintf("kernel trap: while handling environment %08x\n", curenv->env_id);
