@@ -42,8 +42,15 @@ static void pgfault(struct UTrapframe *utf)
 	copy_page_private(va, "pgfault");
 }
 
-/* The page holding fork's own stack frame: the parent writes it again before fork returns. */
-static uint64_t active_stack_page;
+/*
+ * What a page walk needs to know. Kept on the stack, not in globals: after
+ * sfork, globals are shared with environments that may be forking too.
+ */
+struct forkwalk {
+	envid_t child;
+	uint64_t active_stack_page;	/* fork's own frame: copied at once, not copy-on-write */
+	uint64_t stack_bottom;		/* sfork: from here to USTACKTOP is the (copy-on-write) stack */
+};
 
 /*
  * Give the child its own copy of the page at va now. The child only
@@ -69,8 +76,9 @@ static int copypage(envid_t envid, void *va)
  *    the page fork is running on: the parent writes it at once, so marking
  *    it copy-on-write would only buy a fault; the child gets a copy now.
  */
-static int duppage(envid_t envid, uint64_t pn)
+static int duppage(const struct forkwalk *w, uint64_t pn)
 {
+	envid_t envid = w->child;
 	void *va = (void *)(pn << PGSHIFT);
 	pte_t pte = uvpt[pn];
 	int perm = pte & PTE_SYSCALL;
@@ -78,7 +86,7 @@ static int duppage(envid_t envid, uint64_t pn)
 
 	if ((pte & PTE_SHARE) || !(pte & (PTE_W | PTE_COW)))
 		return sys_page_map(0, va, envid, va, perm);
-	if ((uint64_t)va == active_stack_page && (pte & PTE_W))
+	if ((uint64_t)va == w->active_stack_page && (pte & PTE_W))
 		return copypage(envid, va);
 
 	perm = (perm & ~PTE_W) | PTE_COW;
@@ -95,8 +103,8 @@ static int duppage(envid_t envid, uint64_t pn)
 	return r;
 }
 
-/* Call fn(pn) for every mapped page below USTACKTOP, skipping absent tables whole. */
-static int for_each_user_page(int (*fn)(envid_t, uint64_t), envid_t envid)
+/* Call fn(w, pn) for every mapped page below USTACKTOP, skipping absent tables whole. */
+static int for_each_user_page(int (*fn)(const struct forkwalk *, uint64_t), const struct forkwalk *w)
 {
 	int r;
 	for (uint64_t g = 0; g <= GDNUM(USTACKTOP - 1); g++) {
@@ -108,7 +116,7 @@ static int for_each_user_page(int (*fn)(envid_t, uint64_t), envid_t envid)
 				continue;
 			uint64_t pend = MIN((d + 1) * NPTENTRIES, PGNUM(USTACKTOP));
 			for (uint64_t pn = d * NPTENTRIES; pn < pend; pn++)
-				if ((uvpt[pn] & PTE_V) && (r = fn(envid, pn)) < 0)
+				if ((uvpt[pn] & PTE_V) && (r = fn(w, pn)) < 0)
 					return r;
 		}
 	}
@@ -142,30 +150,31 @@ static envid_t fork_failed(envid_t envid, int r)
 envid_t fork(void)
 {
 	int r;
+	struct forkwalk w = {
+		.active_stack_page = ROUNDDOWN((uint64_t)__builtin_frame_address(0) - 1, PGSIZE),
+	};
 	set_pgfault_handler(pgfault);
-	active_stack_page = ROUNDDOWN((uint64_t)__builtin_frame_address(0) - 1, PGSIZE);
 	envid_t envid = sys_exofork();
 	if (envid <= 0)
 		return envid;	/* 0: we are the child */
-	if ((r = for_each_user_page(duppage, envid)) < 0 || (r = start_child(envid)) < 0)
+	w.child = envid;
+	if ((r = for_each_user_page(duppage, &w)) < 0 || (r = start_child(envid)) < 0)
 		return fork_failed(envid, r);
 	return envid;
 }
 
 /* sfork's rule: the stack (the mapped pages just below USTACKTOP) is copy-on-write, all else shared. */
-static uint64_t sfork_stack_bottom;
-
-static int sharepage(envid_t envid, uint64_t pn)
+static int sharepage(const struct forkwalk *w, uint64_t pn)
 {
 	uint64_t va = pn << PGSHIFT;
-	if (va >= sfork_stack_bottom)
-		return duppage(envid, pn);
+	if (va >= w->stack_bottom)
+		return duppage(w, pn);
 	pte_t pte = uvpt[pn];
 	if (pte & PTE_COW) {	/* still shared with an earlier fork child: make it ours first */
 		copy_page_private(va, "sfork");
 		pte = uvpt[pn];
 	}
-	return sys_page_map(0, (void *)va, envid, (void *)va, pte & PTE_SYSCALL);
+	return sys_page_map(0, (void *)va, w->child, (void *)va, pte & PTE_SYSCALL);
 }
 
 /*
@@ -176,17 +185,16 @@ static int sharepage(envid_t envid, uint64_t pn)
 envid_t sfork(void)
 {
 	int r;
+	struct forkwalk w = { .stack_bottom = USTACKTOP };	/* no active page: all of the stack is copy-on-write */
 	set_pgfault_handler(pgfault);
-	uint64_t bottom = USTACKTOP;
-	while (bottom > PFTEMP + PGSIZE && (uvpt_lookup(bottom - PGSIZE) & PTE_V))
-		bottom -= PGSIZE;
-	sfork_stack_bottom = bottom;
-	active_stack_page = 0;	/* sfork's stack is copy-on-write throughout */
+	while (w.stack_bottom > PFTEMP + PGSIZE && (uvpt_lookup(w.stack_bottom - PGSIZE) & PTE_V))
+		w.stack_bottom -= PGSIZE;
 
 	envid_t envid = sys_exofork();
 	if (envid <= 0)
 		return envid;
-	if ((r = for_each_user_page(sharepage, envid)) < 0 || (r = start_child(envid)) < 0)
+	w.child = envid;
+	if ((r = for_each_user_page(sharepage, &w)) < 0 || (r = start_child(envid)) < 0)
 		return fork_failed(envid, r);
 	return envid;
 }

@@ -4,13 +4,19 @@
  */
 #include <inc/lib.h>
 
-#define MAXKIDS NENV
-
-static envid_t kids[MAXKIDS];
+/*
+ * The list of children lives in a PTE_SHARE page, so that writing it after
+ * a fork needs no copy-on-write fault: when memory runs out, a fault the
+ * parent could not serve would kill it before fork ever reports E_NO_MEM.
+ */
+#define kids ((envid_t *)0x50000000)
+_Static_assert(NENV * sizeof(envid_t) <= PGSIZE, "the child list fits a page");
 
 void umain(int argc, char **argv)
 {
 	int n = 0, r;
+	if ((r = sys_page_alloc(0, kids, PTE_V | PTE_U | PTE_R | PTE_W | PTE_SHARE)) < 0)
+		panic("sys_page_alloc: %e", r);
 	for (;;) {
 		envid_t id = fork();
 		if (id == 0) {	/* child: park until the parent lets us go, then exit */
