@@ -124,29 +124,38 @@ static int sys_page_alloc(envid_t envid, uint64_t va, uint64_t perm)
 	return r;
 }
 
-static int sys_page_map(envid_t srcenvid, uint64_t srcva, envid_t dstenvid, uint64_t dstva, uint64_t perm)
+/*
+ * The page src may hand to dst at dstva with perm (page_map and IPC), or
+ * NULL if it may not: srcva must be aligned and mapped below UTOP, perm
+ * valid, and write is never granted to a page read-only at the source,
+ * with one exception: a copy-on-write page whose only reference is this
+ * very mapping may become writable in place, since nobody else can see it.
+ * The kernel counts the references itself, so the answer cannot go stale.
+ */
+static struct PageInfo *grantable_page(struct Env *src, uint64_t srcva, struct Env *dst, uint64_t dstva,
+				       uint64_t perm)
 {
-	struct Env *src, *dst;
-	int r;
-	if ((r = envid2env(srcenvid, &src, true)) < 0 || (r = envid2env(dstenvid, &dst, true)) < 0)
-		return r;
-	if (!uva_ok(srcva) || !uva_ok(dstva) || !perm_ok(perm))
-		return -E_INVAL;
 	pte_t *pte;
-	struct PageInfo *pp = page_lookup(src, srcva, &pte);
-	if (!pp)
-		return -E_INVAL;
-	/*
-	 * Never grant write to a read-only page, with one exception: a
-	 * copy-on-write page whose only reference is this very mapping may
-	 * become writable in place, since nobody else can see it. The kernel
-	 * counts the references itself, so the answer cannot go stale.
-	 */
+	struct PageInfo *pp;
+	if (!uva_ok(srcva) || !perm_ok(perm) || !(pp = page_lookup(src, srcva, &pte)))
+		return NULL;
 	if ((perm & PTE_W) && !(*pte & PTE_W)) {
 		bool sole_cow = (*pte & PTE_COW) && pp->pp_ref == 1 && src == dst && srcva == dstva;
 		if (!sole_cow)
-			return -E_INVAL;
+			return NULL;
 	}
+	return pp;
+}
+
+static int sys_page_map(envid_t srcenvid, uint64_t srcva, envid_t dstenvid, uint64_t dstva, uint64_t perm)
+{
+	struct Env *src, *dst;
+	struct PageInfo *pp;
+	int r;
+	if ((r = envid2env(srcenvid, &src, true)) < 0 || (r = envid2env(dstenvid, &dst, true)) < 0)
+		return r;
+	if (!uva_ok(dstva) || !(pp = grantable_page(src, srcva, dst, dstva, perm)))
+		return -E_INVAL;
 	return page_insert(dst, pp, dstva, perm);
 }
 
@@ -163,16 +172,15 @@ static int sys_page_unmap(envid_t envid, uint64_t va)
 }
 
 /*
- * Block until a message arrives. dstva below UTOP (page-aligned) says the
- * caller will take a page there; at or above UTOP, no page.
+ * Block until a message arrives (returning only on a bad argument).
+ * dstva below UTOP (page-aligned) says the caller will take a page there;
+ * at or above UTOP, no page.
  */
-static _Noreturn int sys_ipc_recv(uint64_t dstva)
+static int sys_ipc_recv(uint64_t dstva)
 {
 	struct Env *e = curenv;
-	if (dstva < UTOP && dstva % PGSIZE != 0) {
-		e->env_tf.tf_regs.a0 = -E_INVAL;
-		env_run(e);
-	}
+	if (dstva < UTOP && dstva % PGSIZE != 0)
+		return -E_INVAL;
 	e->env_ipc_recving = true;
 	e->env_ipc_dstva = dstva;
 	e->env_status = ENV_NOT_RUNNABLE;	/* costs no CPU until a sender wakes it */
@@ -195,13 +203,8 @@ static int sys_ipc_try_send(envid_t envid, uint64_t value, uint64_t srcva, uint6
 		return -E_IPC_NOT_RECV;
 	int sent_perm = 0;
 	if (srcva < UTOP) {
-		pte_t *pte;
-		struct PageInfo *pp;
-		if (srcva % PGSIZE != 0 || !perm_ok(perm))
-			return -E_INVAL;
-		if (!(pp = page_lookup(curenv, srcva, &pte)))
-			return -E_INVAL;
-		if ((perm & PTE_W) && !(*pte & PTE_W))
+		struct PageInfo *pp = grantable_page(curenv, srcva, e, e->env_ipc_dstva, perm);
+		if (!pp)
 			return -E_INVAL;
 		if (e->env_ipc_dstva < UTOP) {
 			if ((r = page_insert(e, pp, e->env_ipc_dstva, perm)) < 0)
@@ -264,7 +267,7 @@ int64_t syscall(uint64_t num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4
 	case SYS_ipc_try_send:
 		return sys_ipc_try_send(envid_arg(a1), a2, a3, a4);
 	case SYS_ipc_recv:
-		sys_ipc_recv(a1);
+		return sys_ipc_recv(a1);
 	default:
 		return -E_NO_SYS;
 	}

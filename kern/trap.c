@@ -130,13 +130,13 @@ void user_trap(struct Trapframe *tf)
 		sched_yield();
 	} else if (cause & SCAUSE_INTR) {
 		cprintf("kernel: unexpected interrupt %lx\n", cause);
-	} else if (cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT ||
-		   cause == CAUSE_STORE_PAGE_FAULT) {
-		tf->tf_tval = csr_read(stval);
-		page_fault(e, tf, cause, tf->tf_tval);
 	} else {
 		tf->tf_tval = csr_read(stval);
-		user_fault(e, cause, tf->tf_tval, NULL);
+		if (cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT ||
+		    cause == CAUSE_STORE_PAGE_FAULT)
+			page_fault(e, tf, cause, tf->tf_tval);
+		else
+			user_fault(e, cause, tf->tf_tval, NULL);
 	}
 
 	e = curenv;
