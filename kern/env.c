@@ -233,14 +233,15 @@ void env_run(struct Env *e)
 			c->env->env_cpunum = -1;
 		}
 		c->env = e;
+		c->tf = &e->env_tf;
 		csr_write(satp, e->env_satp);
 		sfence_vma();
 		fence_i();	/* code the kernel loaded or others copied for e */
+		csr_clear(sstatus, SSTATUS_SPP);	/* sret goes to user mode */
+		csr_set(sstatus, SSTATUS_SPIE);		/* with interrupts on */
 	}
 	e->env_status = ENV_RUNNING;
 	e->env_cpunum = c->id;
-	e->env_runs++;
-	c->tf = &e->env_tf;
-	kcheck("returning to user mode");	/* after every system call and trap */
-	userret(&e->env_tf);
+	env_resume(e);
 }
+

@@ -2,6 +2,7 @@
 #define KERN_ENV_H
 
 #include <inc/env.h>
+#include <kern/kcheck.h>
 
 extern struct Env envs[NENV];
 
@@ -22,6 +23,14 @@ int envid2env(envid_t envid, struct Env **env_store, bool checkperm);
 void env_fix_thisenv(struct Env *e);
 _Noreturn void env_run(struct Env *e);
 _Noreturn void userret(struct Trapframe *tf);	/* kern/trapentry.S */
+
+/* Back to e, which is running on this hart already (its tables loaded, c->tf pointing at it). */
+static inline _Noreturn void env_resume(struct Env *e)
+{
+	e->env_runs++;
+	kcheck("returning to user mode");	/* after every system call and trap */
+	userret(&e->env_tf);
+}
 
 /* kern/sched.c */
 _Noreturn void sched_yield(void);

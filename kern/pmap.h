@@ -54,6 +54,17 @@ void page_decref(struct PageInfo *pp);
 int pgdir_setup(struct Env *e);
 void pgdir_free(struct Env *e);
 pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create);
+/* The leaf PTE slot for va (below ULIM) if its tables exist, else NULL: pgdir_walk without create, inline for the fault path. */
+static inline __attribute__((always_inline)) pte_t *pgdir_lookup(pte_t *root, uint64_t va)
+{
+	pte_t l = root[PTX(2, va)];
+	if (!(l & PTE_V))
+		return NULL;
+	l = ((pte_t *)KADDR(PTE_ADDR(l)))[PTX(1, va)];
+	if (!(l & PTE_V))
+		return NULL;
+	return &((pte_t *)KADDR(PTE_ADDR(l)))[PTX(0, va)];
+}
 int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm);
 struct PageInfo *page_lookup(struct Env *e, uint64_t va, pte_t **pte_store);
 void page_remove(struct Env *e, uint64_t va);

@@ -226,49 +226,101 @@ static envid_t envid_arg(uint64_t v)
 	return (uint64_t)(int64_t)(envid_t)v == v ? (envid_t)v : -1;
 }
 
-int64_t syscall(uint64_t num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+/*
+ * The dispatch table: one small entry per call, so that each saves only
+ * the registers it needs (a switch inlines them all into one big frame).
+ * Each entry converts its raw register arguments and, with +trace,
+ * reports the page calls.
+ */
+static int64_t do_cputs(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	int64_t r;
-	switch (num) {
-	case SYS_cputs:
-		return sys_cputs(a1, a2);
-	case SYS_cgetc:
-		return sys_cgetc();
-	case SYS_getenvid:
-		return sys_getenvid();
-	case SYS_env_destroy:
-		return sys_env_destroy(envid_arg(a1));
-	case SYS_yield:
-		sys_yield();
-	case SYS_exofork:
-		return sys_exofork();
-	case SYS_env_set_status:
-		return sys_env_set_status(envid_arg(a1), a2);
-	case SYS_env_set_pgfault_upcall:
-		return sys_env_set_pgfault_upcall(envid_arg(a1), a2);
-	case SYS_page_alloc:
-		r = sys_page_alloc(envid_arg(a1), a2, a3);
-		if (trace)
-			cprintf("trace: page_alloc env=%08x target=%08x va=0x%lx perm=0x%lx ret=%ld\n",
-				curenv->env_id, (envid_t)a1, a2, a3, r);
-		return r;
-	case SYS_page_map:
-		r = sys_page_map(envid_arg(a1), a2, envid_arg(a3), a4, a5);
-		if (trace)
-			cprintf("trace: page_map env=%08x src=%08x srcva=0x%lx dst=%08x dstva=0x%lx perm=0x%lx ret=%ld\n",
-				curenv->env_id, (envid_t)a1, a2, (envid_t)a3, a4, a5, r);
-		return r;
-	case SYS_page_unmap:
-		r = sys_page_unmap(envid_arg(a1), a2);
-		if (trace)
-			cprintf("trace: page_unmap env=%08x target=%08x va=0x%lx ret=%ld\n",
-				curenv->env_id, (envid_t)a1, a2, r);
-		return r;
-	case SYS_ipc_try_send:
-		return sys_ipc_try_send(envid_arg(a1), a2, a3, a4);
-	case SYS_ipc_recv:
-		return sys_ipc_recv(a1);
-	default:
-		return -E_NO_SYS;
-	}
+	return sys_cputs(a1, a2);
 }
+
+static int64_t do_cgetc(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return sys_cgetc();
+}
+
+static int64_t do_getenvid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return sys_getenvid();
+}
+
+static int64_t do_env_destroy(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return sys_env_destroy(envid_arg(a1));
+}
+
+static int64_t do_yield(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	sys_yield();
+}
+
+static int64_t do_exofork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return sys_exofork();
+}
+
+static int64_t do_env_set_status(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return sys_env_set_status(envid_arg(a1), a2);
+}
+
+static int64_t do_env_set_pgfault_upcall(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return sys_env_set_pgfault_upcall(envid_arg(a1), a2);
+}
+
+static int64_t do_page_alloc(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int64_t r = sys_page_alloc(envid_arg(a1), a2, a3);
+	if (trace)
+		cprintf("trace: page_alloc env=%08x target=%08x va=0x%lx perm=0x%lx ret=%ld\n",
+			curenv->env_id, (envid_t)a1, a2, a3, r);
+	return r;
+}
+
+static int64_t do_page_map(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int64_t r = sys_page_map(envid_arg(a1), a2, envid_arg(a3), a4, a5);
+	if (trace)
+		cprintf("trace: page_map env=%08x src=%08x srcva=0x%lx dst=%08x dstva=0x%lx perm=0x%lx ret=%ld\n",
+			curenv->env_id, (envid_t)a1, a2, (envid_t)a3, a4, a5, r);
+	return r;
+}
+
+static int64_t do_page_unmap(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	int64_t r = sys_page_unmap(envid_arg(a1), a2);
+	if (trace)
+		cprintf("trace: page_unmap env=%08x target=%08x va=0x%lx ret=%ld\n",
+			curenv->env_id, (envid_t)a1, a2, r);
+	return r;
+}
+
+static int64_t do_ipc_try_send(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return sys_ipc_try_send(envid_arg(a1), a2, a3, a4);
+}
+
+static int64_t do_ipc_recv(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+{
+	return sys_ipc_recv(a1);
+}
+
+syscall_fn *const syscalls[NSYSCALLS] = {
+	[SYS_cputs] = do_cputs,
+	[SYS_cgetc] = do_cgetc,
+	[SYS_getenvid] = do_getenvid,
+	[SYS_env_destroy] = do_env_destroy,
+	[SYS_yield] = do_yield,
+	[SYS_exofork] = do_exofork,
+	[SYS_env_set_status] = do_env_set_status,
+	[SYS_env_set_pgfault_upcall] = do_env_set_pgfault_upcall,
+	[SYS_page_alloc] = do_page_alloc,
+	[SYS_page_map] = do_page_map,
+	[SYS_page_unmap] = do_page_unmap,
+	[SYS_ipc_try_send] = do_ipc_try_send,
+	[SYS_ipc_recv] = do_ipc_recv,
+};

@@ -57,92 +57,152 @@ static _Noreturn void user_fault(struct Env *e, uint64_t cause, uint64_t va, con
 	sched_yield();	/* not reached: e is the running environment */
 }
 
+#define UXSTACK_PERM	(PTE_V | PTE_U | PTE_R | PTE_W)
+
 static const char *fault_kind(uint64_t cause)
 {
 	return cause == FAULT_STORE ? "store" : cause == FAULT_LOAD ? "load" : "exec";
 }
 
-/*
- * Deliver a page fault to the environment's upcall: push a UTrapframe on the
- * user exception stack (below the current frame, leaving UTF_GAP bytes, if
- * the fault happened in a handler) and resume at the upcall with sp and a0
- * pointing at the frame. Every way this could go wrong destroys the
- * environment instead; the kernel never faults doing it.
- */
-static void page_fault(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va)
+/* Why a fault cannot go to the upcall, said in one line; then the environment is gone. */
+static _Noreturn void __attribute__((noinline)) upcall_refused(struct Env *e, struct Trapframe *tf,
+								uint64_t cause, uint64_t va)
 {
-	pte_t *pte = pgdir_walk(e, va, false);
-	bool present = pte && (*pte & PTE_V);
-	uint64_t upcall = e->env_pgfault_upcall;
-	uint64_t sp = tf->tf_regs.sp, xbottom = UXSTACKTOP - PGSIZE, frame;
-
+	uint64_t upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
+	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
 	if (!upcall)
 		user_fault(e, cause, va, NULL);
-	pte_t *upte = pgdir_walk(e, upcall, false);
-	if (upcall >= UTOP || !upte || (*upte & (PTE_V | PTE_U | PTE_X)) != (PTE_V | PTE_U | PTE_X))
-		user_fault(e, cause, va, "upcall not executable user memory");
-	pte_t *xpte = pgdir_walk(e, xbottom, false);
-	int need = PTE_V | PTE_U | PTE_R | PTE_W;
-	if (!xpte || (*xpte & need) != need)
+	if (!xpte || (*xpte & UXSTACK_PERM) != UXSTACK_PERM)
 		user_fault(e, cause, va, "exception stack not mapped writable");
-
-	/* sp in the guard page below means the handler ran off its stack: an overflow, not a new fault. */
-	if (sp > USTACKTOP && sp <= UXSTACKTOP) {	/* nested: the handler itself faulted */
-		frame = ROUNDDOWN(sp - UTF_GAP - UTF_SIZE, 16);
-		while (e->env_nxframes > 0 && e->env_xframes[e->env_nxframes - 1] < sp)
-			e->env_nxframes--;	/* frames the handler has returned from */
-	} else {
-		frame = UXSTACKTOP - UTF_SIZE;
-		e->env_nxframes = 0;
+	/* Entering the upcall faulted: report the fault it was entered for. */
+	if (e->env_nxframes > 0 && sp == e->env_xframes[e->env_nxframes - 1]) {
+		struct UTrapframe *first =
+			(struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + (sp - (UXSTACKTOP - PGSIZE)));
+		tf->tf_epc = first->utf_epc;
+		user_fault(e, first->utf_cause, first->utf_fault_va, "upcall not executable user memory");
 	}
-	if (sp - UTF_GAP - UTF_SIZE > sp || frame < xbottom || e->env_nxframes >= UXFRAMES_MAX)
-		user_fault(e, cause, va, "exception stack overflow");
-	e->env_xframes[e->env_nxframes++] = frame;
+	user_fault(e, cause, va, "upcall not executable user memory");
+}
 
-	struct UTrapframe *utf = (struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + (frame - xbottom));
+/* Back to the running environment, unless what just happened stopped it. */
+static inline __attribute__((always_inline)) _Noreturn void resume_or_yield(void)
+{
+	struct Env *e = curenv;
+	if (e->env_status == ENV_RUNNING)
+		env_resume(e);
+	sched_yield();
+}
+
+static void __attribute__((noinline)) trace_pgfault(struct Env *e, uint64_t va, uint64_t cause, bool present,
+						    uint64_t epc)
+{
+	cprintf("trace: pgfault env=%08x va=0x%lx cause=%s present=%d depth=%u ip=0x%lx\n",
+		e->env_id, va, fault_kind(cause), present, e->env_nxframes, epc);
+}
+
+/*
+ * Push the UTrapframe at frame (on the exception stack page that xpte maps)
+ * and resume at the upcall with sp and a0 pointing at it. The kernel writes
+ * the fault's details and the two registers it changes (sp, a0); the
+ * upcall stores the others, which still hold their values at the fault
+ * (lib/pfentry.S). Nothing here calls a function before the end, so the
+ * fast path keeps its values in registers.
+ */
+static inline __attribute__((always_inline)) _Noreturn void
+deliver(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, uint64_t frame, pte_t *xpte)
+{
+	pte_t *pte = va < ULIM ? pgdir_lookup(e->env_pgdir, va) : NULL;
+	struct UTrapframe *utf = (struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + PGOFF(frame));
+	uint64_t epc = tf->tf_epc;
+	bool present = pte && (*pte & PTE_V);
 	utf->utf_fault_va = va;
 	utf->utf_cause = cause;
 	utf->utf_present = present;
 	utf->utf_depth = e->env_nxframes;
-	utf->utf_regs = tf->tf_regs;
-	utf->utf_epc = tf->tf_epc;
-	if (trace)
-		cprintf("trace: pgfault env=%08x va=0x%lx cause=%s present=%d depth=%u ip=0x%lx\n",
-			e->env_id, va, fault_kind(cause), present, e->env_nxframes, tf->tf_epc);
-
+	utf->utf_regs.sp = tf->tf_regs.sp;
+	utf->utf_regs.a0 = tf->tf_regs.a0;
+	utf->utf_epc = epc;
 	tf->tf_regs.sp = frame;
 	tf->tf_regs.a0 = frame;
-	tf->tf_epc = upcall;
+	tf->tf_epc = e->env_pgfault_upcall;
+	if (trace)
+		trace_pgfault(e, va, cause, present, epc);
+	resume_or_yield();
 }
 
-void user_trap(struct Trapframe *tf)
+/*
+ * A fault inside the handler (sp on the exception stack): its frame goes
+ * below the handler's, UTF_GAP bytes lower. sp in the guard page under the
+ * exception stack means the handler ran off it: an overflow, not a new fault.
+ */
+static _Noreturn void __attribute__((noinline))
+deliver_nested(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, pte_t *xpte)
 {
-	struct Env *e = curenv;
-	uint64_t cause = csr_read(scause);
+	uint64_t sp = tf->tf_regs.sp, frame = ROUNDDOWN(sp - UTF_GAP - UTF_SIZE, 16);
+	while (e->env_nxframes > 0 && e->env_xframes[e->env_nxframes - 1] < sp)
+		e->env_nxframes--;	/* frames the handler has returned from */
+	if (frame < UXSTACKTOP - PGSIZE || e->env_nxframes >= UXFRAMES_MAX)
+		user_fault(e, cause, va, "exception stack overflow");
+	e->env_xframes[e->env_nxframes++] = frame;
+	deliver(e, tf, cause, va, frame, xpte);
+}
 
-	tf->tf_cause = cause;
-	if (cause == CAUSE_USER_ECALL) {
-		struct PushRegs *r = &tf->tf_regs;
-		tf->tf_epc += 4;
-		r->a0 = syscall(r->a7, r->a0, r->a1, r->a2, r->a3, r->a4);
-	} else if (cause == (SCAUSE_INTR | IRQ_S_TIMER)) {
+/*
+ * A page fault goes to the environment's upcall, on the user exception
+ * stack: below the current frame if the fault happened in a handler.
+ * Every way this could go wrong destroys the environment instead; the
+ * kernel never faults doing it. The upcall itself is checked when it
+ * bites, not on every fault: a fetch fault at the upcall's address means
+ * entering it failed.
+ */
+static _Noreturn void __attribute__((noinline)) page_fault(struct Env *e, struct Trapframe *tf, uint64_t cause)
+{
+	uint64_t va = csr_read(stval), upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
+	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
+
+	tf->tf_tval = va;
+	if (!upcall || !xpte || (*xpte & UXSTACK_PERM) != UXSTACK_PERM ||
+	    (cause == CAUSE_FETCH_PAGE_FAULT && tf->tf_epc == upcall))
+		upcall_refused(e, tf, cause, va);
+	if (sp - (USTACKTOP + 1) < UXSTACKTOP - USTACKTOP)	/* the handler itself faulted */
+		deliver_nested(e, tf, cause, va, xpte);
+	e->env_nxframes = 1;
+	e->env_xframes[0] = UXSTACKTOP - UTF_SIZE;
+	deliver(e, tf, cause, va, UXSTACKTOP - UTF_SIZE, xpte);
+}
+
+/* Everything but a system call or a page fault: the timer, other exceptions. */
+static void __attribute__((noinline)) user_exception(struct Env *e, struct Trapframe *tf, uint64_t cause)
+{
+	if (cause == (SCAUSE_INTR | IRQ_S_TIMER)) {
 		timer_rearm();	/* the time slice is over */
 		sched_yield();
 	} else if (cause & SCAUSE_INTR) {
 		cprintf("kernel: unexpected interrupt %lx\n", cause);
 	} else {
 		tf->tf_tval = csr_read(stval);
-		if (cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT ||
-		    cause == CAUSE_STORE_PAGE_FAULT)
-			page_fault(e, tf, cause, tf->tf_tval);
-		else
-			user_fault(e, cause, tf->tf_tval, NULL);
+		user_fault(e, cause, tf->tf_tval, NULL);
 	}
+}
 
-	e = curenv;
-	if (e && e->env_status == ENV_RUNNING)
-		env_run(e);
-	sched_yield();
+/* From kern/trapentry.S, for an ecall, with every user register saved in tf (= &curenv->env_tf). */
+void syscall_trap(struct Trapframe *tf)
+{
+	struct PushRegs *r = &tf->tf_regs;
+	tf->tf_cause = CAUSE_USER_ECALL;
+	tf->tf_epc += 4;
+	r->a0 = syscall(r->a7, r->a0, r->a1, r->a2, r->a3, r->a4);
+	resume_or_yield();	/* the call may have blocked or destroyed the caller */
+}
+
+/* From kern/trapentry.S for every other trap from user mode. */
+void user_trap(struct Trapframe *tf, uint64_t cause)
+{
+	tf->tf_cause = cause;
+	if (cause == CAUSE_FETCH_PAGE_FAULT || cause == CAUSE_LOAD_PAGE_FAULT || cause == CAUSE_STORE_PAGE_FAULT)
+		page_fault(curenv, tf, cause);
+	user_exception(curenv, tf, cause);
+	resume_or_yield();
 }
 
 /* Any trap in supervisor mode is a kernel bug. */

@@ -58,8 +58,11 @@ uservec:
 	mv	s0, zero			/* ends the kernel backtrace */
 	la	t0, kernelvec
 	csrw	stvec, t0
-	call	user_trap			/* user_trap(tf): never returns */
-	j	.
+	csrr	a1, scause
+	li	t0, CAUSE_USER_ECALL
+	beq	a1, t0, 1f
+	call	user_trap			/* user_trap(tf, scause): never returns */
+1:	call	syscall_trap			/* syscall_trap(tf): never returns */
 
 /* userret(tf): back to user mode with the registers in tf. tp must hold the struct cpu. */
 	.globl userret
@@ -69,10 +72,7 @@ userret:
 	csrw	sscratch, tp
 	ld	t0, TF_EPC(a0)
 	csrw	sepc, t0
-	li	t0, SSTATUS_SPP			/* return to user mode */
-	csrc	sstatus, t0
-	li	t0, SSTATUS_SPIE		/* with interrupts enabled there */
-	csrs	sstatus, t0
+	/* sstatus.SPP = 0 (user) and SPIE = 1: set by env_run on a switch, kept by every trap from user mode */
 	ld	x1, R(1)(a0)
 	ld	x2, R(2)(a0)
 	ld	x3, R(3)(a0)

@@ -114,10 +114,15 @@ static int for_each_user_page(int (*fn)(const struct forkwalk *, uint64_t), cons
 		for (uint64_t d = g * NPTENTRIES; d < dend; d++) {
 			if (!(uvpd[d] & PTE_V))
 				continue;
-			uint64_t pend = MIN((d + 1) * NPTENTRIES, PGNUM(USTACKTOP));
-			for (uint64_t pn = d * NPTENTRIES; pn < pend; pn++)
-				if ((uvpt[pn] & PTE_V) && (r = fn(w, pn)) < 0)
+			uint64_t pn = d * NPTENTRIES, pend = MIN((d + 1) * NPTENTRIES, PGNUM(USTACKTOP));
+			for (; pn < pend; pn++) {
+				/* most entries are empty: skip them eight at a time */
+				while (pn + 8 <= pend && !(uvpt[pn] | uvpt[pn + 1] | uvpt[pn + 2] | uvpt[pn + 3] |
+							  uvpt[pn + 4] | uvpt[pn + 5] | uvpt[pn + 6] | uvpt[pn + 7]))
+					pn += 8;
+				if (pn < pend && (uvpt[pn] & PTE_V) && (r = fn(w, pn)) < 0)
 					return r;
+			}
 		}
 	}
 	return 0;
