@@ -31,23 +31,6 @@ void env_init(void)
  * envid 0 means the caller. With checkperm, the caller may only name itself
  * or one of its immediate children.
  */
-int envid2env(envid_t envid, struct Env **env_store, bool checkperm)
-{
-	struct Env *e;
-	*env_store = NULL;
-	if (envid == 0) {
-		*env_store = curenv;
-		return 0;
-	}
-	e = &envs[ENVX(envid)];
-	if (envid < 0 || e->env_status == ENV_FREE || e->env_id != envid)
-		return -E_BAD_ENV;
-	if (checkperm && e != curenv && e->env_parent_id != curenv->env_id)
-		return -E_BAD_ENV;
-	*env_store = e;
-	return 0;
-}
-
 int env_alloc(struct Env **newenv_store, envid_t parent_id)
 {
 	struct Env *e = env_free_list;

@@ -3,6 +3,8 @@
 
 #include <inc/env.h>
 #include <kern/kcheck.h>
+#include <kern/cpu.h>
+#include <inc/error.h>
 
 extern struct Env envs[NENV];
 
@@ -19,10 +21,30 @@ int env_alloc(struct Env **newenv_store, envid_t parent_id);
 int env_create(const char *name, int argc, char **argv, struct Env **store);
 void env_free(struct Env *e);
 void env_destroy(struct Env *e);	/* does not return if e is running here */
-int envid2env(envid_t envid, struct Env **env_store, bool checkperm);
 void env_fix_thisenv(struct Env *e);
 _Noreturn void env_run(struct Env *e);
 _Noreturn void userret(struct Trapframe *tf);	/* kern/trapentry.S */
+
+/*
+ * The environment envid names (0: the caller). With checkperm, only the
+ * caller itself or its immediate children. Inline: every page call does it twice.
+ */
+static inline int envid2env(envid_t envid, struct Env **env_store, bool checkperm)
+{
+	struct Env *e;
+	*env_store = NULL;
+	if (envid == 0) {
+		*env_store = curenv;
+		return 0;
+	}
+	e = &envs[ENVX(envid)];
+	if (envid < 0 || e->env_status == ENV_FREE || e->env_id != envid)
+		return -E_BAD_ENV;
+	if (checkperm && e != curenv && e->env_parent_id != curenv->env_id)
+		return -E_BAD_ENV;
+	*env_store = e;
+	return 0;
+}
 
 /* Back to e, which is running on this hart already (its tables loaded, c->tf pointing at it). */
 static inline _Noreturn void env_resume(struct Env *e)

@@ -323,18 +323,21 @@ void tlb_invalidate(struct Env *e, uint64_t va)
 		sfence_vma_addr(va);
 }
 
-/* Map pp at va in e with perm (PTE_V is implied), replacing what was there. */
+/* Map pp at va (below UTOP) in e with perm (PTE_V is implied), replacing what was there. */
 int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 {
-	pte_t *pte = pgdir_walk(e, va, true);
-	if (!pte)
+	pte_t *pte = pgdir_lookup(e->env_pgdir, va);	/* the tables usually exist */
+	if (!pte && !(pte = pgdir_walk(e, va, true)))
 		return -E_NO_MEM;
-	pp->pp_ref++;	/* before the remove, so re-inserting the same page keeps it */
-	if (*pte & PTE_V)
-		page_remove(e, va);
+	pte_t old = *pte;
+	pp->pp_ref++;	/* before the decref, so re-inserting the same page keeps it */
+	if (old & PTE_V)
+		page_decref(pa2page(PTE_ADDR(old)));
+	else
+		e->env_npages++;
 	*pte = PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
-	e->env_npages++;
-	tlb_invalidate(e, va);
+	if (old & PTE_V)	/* a new mapping needs no flush: nothing was cached for it */
+		tlb_invalidate(e, va);
 	if (perm & PTE_X)	/* the page may hold code just written through another mapping */
 		fence_i();
 	return 0;
@@ -342,10 +345,10 @@ int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 
 struct PageInfo *page_lookup(struct Env *e, uint64_t va, pte_t **pte_store)
 {
-	pte_t *pte = pgdir_walk(e, va, false);
+	pte_t *pte = va < UTOP ? pgdir_lookup(e->env_pgdir, va) : NULL;
 	if (pte_store)
 		*pte_store = pte;
-	if (!pte || !(*pte & PTE_V) || va >= UTOP)
+	if (!pte || !(*pte & PTE_V))
 		return NULL;
 	return pa2page(PTE_ADDR(*pte));
 }

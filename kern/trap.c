@@ -192,7 +192,11 @@ void syscall_trap(struct Trapframe *tf)
 	tf->tf_cause = CAUSE_USER_ECALL;
 	tf->tf_epc += 4;
 	r->a0 = syscall(r->a7, r->a0, r->a1, r->a2, r->a3, r->a4);
-	resume_or_yield();	/* the call may have blocked or destroyed the caller */
+	struct Env *e = curenv;
+	if (e->env_status != ENV_RUNNING)	/* the call blocked or stopped the caller */
+		sched_yield();
+	e->env_runs++;
+	kcheck("returning to user mode");	/* trapentry.S returns to the caller */
 }
 
 /* From kern/trapentry.S for every other trap from user mode. */

@@ -62,7 +62,38 @@ uservec:
 	li	t0, CAUSE_USER_ECALL
 	beq	a1, t0, 1f
 	call	user_trap			/* user_trap(tf, scause): never returns */
-1:	call	syscall_trap			/* syscall_trap(tf): never returns */
+1:	call	syscall_trap			/* syscall_trap(tf): returns to resume this environment */
+	/*
+	 * Back to the caller of the ecall. The C code saved and restored s1-s11
+	 * as the calling convention says, and no kernel code touches gp, so
+	 * only the registers C may clobber (and s0, cleared above) are reloaded.
+	 */
+	ld	a0, CPU_TF(tp)
+	la	t0, uservec
+	csrw	stvec, t0
+	csrw	sscratch, tp
+	ld	t0, TF_EPC(a0)
+	csrw	sepc, t0
+	ld	x1, R(1)(a0)
+	ld	x2, R(2)(a0)
+	ld	x4, R(4)(a0)
+	ld	x5, R(5)(a0)
+	ld	x6, R(6)(a0)
+	ld	x7, R(7)(a0)
+	ld	x8, R(8)(a0)
+	ld	x11, R(11)(a0)
+	ld	x12, R(12)(a0)
+	ld	x13, R(13)(a0)
+	ld	x14, R(14)(a0)
+	ld	x15, R(15)(a0)
+	ld	x16, R(16)(a0)
+	ld	x17, R(17)(a0)
+	ld	x28, R(28)(a0)
+	ld	x29, R(29)(a0)
+	ld	x30, R(30)(a0)
+	ld	x31, R(31)(a0)
+	ld	x10, R(10)(a0)
+	sret
 
 /* userret(tf): back to user mode with the registers in tf. tp must hold the struct cpu. */
 	.globl userret
