@@ -29,6 +29,7 @@
 #include <kern/pmap.h>
 #include <kern/env.h>
 #include <inc/string.h>
+#include <inc/stdio.h>
 
 #ifdef KCHECK
 
@@ -247,8 +248,10 @@ void kcheck(const char *when)
 }
 
 /* Recount everything from scratch and compare it with pp_ref, the checker's counts and the free list. */
-static void kcheck_full(const char *when)
+static void kcheck_full(const char *why)
 {
+	char when[64];
+	snprintf(when, sizeof(when), "%s, full recount", why);
 	nfull++;
 	for (size_t i = 0; i < npages; i++)
 		kp[i].recount = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
