@@ -22,8 +22,9 @@
  * what pte_write recorded, and the views must match the tables). Every
  * KCHECK_FULL_EVERY checks, when the touched sets overflow, and at power-off,
  * kcheck_full recounts everything from scratch instead: every table of every
- * environment and the whole free list, which catches an entry written behind
- * pte_write's back in an environment that was not otherwise touched.
+ * environment and the whole free list. That catches what no hook saw: a
+ * pp_ref changed on an untouched page, an entry written behind pte_write's
+ * back in an untouched environment, a free list broken behind page_free's.
  */
 #include <kern/kcheck.h>
 #include <kern/pmap.h>
