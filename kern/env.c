@@ -106,7 +106,7 @@ static int load_icode(struct Env *e, const uint8_t *binary, size_t size)
 			pte_t *pte;
 			struct PageInfo *pp = page_lookup(e, pg, &pte);
 			if (pp) {	/* a page two segments share gets both permissions */
-				*pte |= perm | ((perm & PTE_W) ? PTE_D : 0);
+				pte_write(e, pte, *pte | perm | ((perm & PTE_W) ? PTE_D : 0));
 			} else {
 				if (!(pp = page_alloc(ALLOC_ZERO)))
 					return -E_NO_MEM;

@@ -7,6 +7,7 @@
 #include <kern/cpu.h>
 #include <kern/sbi.h>
 #include <kern/timer.h>
+#include <kern/kcheck.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -113,6 +114,7 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa)
 	check_page_alloc();
 	env_init();
 	check_pgdir();
+	kcheck_init();	/* KCHECK=1: the checker starts from here */
 	cprintf("exokernel: %lu pages free, %lu programs linked in\n", npages_free, nprograms);
 
 	boot_free_pages = npages_free;

@@ -1,86 +1,380 @@
 /*
- * Kernel invariant checks, built in with `make KCHECK=1` and run after every
- * system call and at every environment's death:
- *  - each page's reference count equals the mappings to it below UTOP in all
- *    environments, plus one for each page table or view page that owns it,
- *    plus one for reserved pages;
- *  - the free list holds exactly the pages whose count is 0, and
+ * Kernel invariant checks, built in with `make KCHECK=1`. See docs/design.md
+ * section 11. The invariants:
+ *  - each page's pp_ref equals the references to it: user leaves below UTOP
+ *    in all environments, plus one per page table or view page owned by an
+ *    environment, plus one for a reserved page;
+ *  - the free list holds exactly the pages with no reference, and
  *    npages_free says how many;
  *  - every environment's page-table views agree with its tables.
- * Slow by design (it recounts everything); it is for tests, not for use.
+ *
+ * The checker keeps its own count of each page's references (refs), changed
+ * only from the table entries written through pte_write() (old entry out,
+ * new entry in) and from the tables of an environment being born or dying;
+ * pp_ref is kept separately by page_insert and page_decref. It also keeps its
+ * own free flag per page (page_alloc, page_free), and per environment a sum
+ * of a hash of every reference entry (where it is and what it holds).
+ *
+ * After every system call or trap (kcheck, from env_run) and every env_free,
+ * it checks what the kernel touched since the last check: every page whose
+ * references, pp_ref or free state changed, and every environment whose
+ * tables were walked or written (its tables are rescanned: the sum must match
+ * what pte_write recorded, and the views must match the tables). Every
+ * KCHECK_FULL_EVERY checks, when the touched sets overflow, and at power-off,
+ * kcheck_full recounts everything from scratch instead: every table of every
+ * environment and the whole free list. That catches what no hook saw: a
+ * pp_ref changed on an untouched page, an entry written behind pte_write's
+ * back in an untouched environment, a free list broken behind page_free's.
  */
 #include <kern/kcheck.h>
 #include <kern/pmap.h>
 #include <kern/env.h>
 #include <inc/string.h>
+#include <inc/stdio.h>
 
 #ifdef KCHECK
 
-/* Per page: the count we recompute (set aside by pmap_init with boot_alloc). */
-#define expected kcheck_counts
+#ifndef KCHECK_FULL_EVERY
+#define KCHECK_FULL_EVERY 64
+#endif
+#define MAXDIRTY_PAGES 1024
+#define MAXDIRTY_ENVS 16
 
-static void count_page(physaddr_t pa, const char *what, const struct Env *e)
+#define KCP_FREE	0x1	/* on the free list (as page_alloc and page_free say) */
+#define KCP_DIRTY	0x2	/* in dirty_pages[] */
+
+struct kcpage *kcheck_pages;
+#define kp kcheck_pages
+
+static bool on;			/* from kcheck_init (after the boot self-checks) */
+static size_t nfree;		/* pages with KCP_FREE */
+static uint32_t dirty_pages[MAXDIRTY_PAGES];
+static int ndirty_pages;
+static uint16_t dirty_envs[MAXDIRTY_ENVS];
+static int ndirty_envs;
+static bool overflow;		/* a dirty set overflowed: check everything */
+static uint64_t nchecks, nfull, nscans;	/* for the power-off line */
+
+/* Per environment: what pte_write and kcheck_env_born recorded about its reference entries. */
+static struct {
+	uint64_t sum;		/* sum of entry_hash over them */
+	uint64_t n;		/* how many */
+	bool dirty;		/* in dirty_envs[] */
+} kenv[NENV];
+
+enum { SCAN_SUM, SCAN_BORN, SCAN_DYING, SCAN_RECOUNT };
+struct scan {
+	int how;
+	uint64_t sum, n;
+};
+
+static uint64_t entry_hash(const void *where, pte_t val)
 {
-	if (pa < mem_base || PGNUM(pa - mem_base) >= npages)
-		panic("kcheck: %s of env %08x points outside RAM: %lx", what, e ? e->env_id : 0, pa);
-	expected[PGNUM(pa - mem_base)]++;
+	/* A/D are left out in case hardware sets them (the kernel sets them up front). */
+	uint64_t x = (uint64_t)where * 0x9E3779B97F4A7C15UL ^ (val & ~(uint64_t)(PTE_A | PTE_D));
+	x ^= x >> 30;
+	x *= 0xBF58476D1CE4E5B9UL;
+	x ^= x >> 27;
+	x *= 0x94D049BB133111EBUL;
+	return x ^ (x >> 31);
 }
 
-static void count_env(const struct Env *e)
+static size_t page_index(pte_t val, const struct Env *e, const char *what)
 {
-	const pte_t *root = e->env_pgdir;
-	count_page(PADDR(root), "root", e);
-	count_page(PADDR(e->env_views), "views table", e);
-	count_page(PTE_ADDR(e->env_views[255]), "dirview", e);
+	physaddr_t pa = PTE_ADDR(val);
+	if (pa < mem_base || PGNUM(pa - mem_base) >= npages)
+		panic("kcheck: %s of env %08x points outside RAM: %lx", what, e->env_id, pa);
+	return PGNUM(pa - mem_base);
+}
+
+static void mark_page(size_t i)
+{
+	if (kp[i].flags & KCP_DIRTY)
+		return;
+	if (ndirty_pages == MAXDIRTY_PAGES) {
+		overflow = true;
+		return;
+	}
+	kp[i].flags |= KCP_DIRTY;
+	dirty_pages[ndirty_pages++] = i;
+}
+
+static void mark_env(struct Env *e)
+{
+	size_t x = e - envs;
+	if (x >= NENV || kenv[x].dirty)	/* x >= NENV: not in envs[] (never, once on) */
+		return;
+	if (ndirty_envs == MAXDIRTY_ENVS) {
+		overflow = true;
+		return;
+	}
+	kenv[x].dirty = true;
+	dirty_envs[ndirty_envs++] = x;
+}
+
+static void visit(struct scan *s, const struct Env *e, const void *where, pte_t val, const char *what)
+{
+	size_t i = page_index(val, e, what);
+	s->sum += entry_hash(where, val);
+	s->n++;
+	if (s->how == SCAN_BORN) {
+		kp[i].refs++;
+		mark_page(i);
+	} else if (s->how == SCAN_DYING) {
+		if (kp[i].refs == 0)
+			panic("kcheck: env %08x dies holding %s %lx, which the checker never counted",
+			      e->env_id, what, PTE_ADDR(val));
+		kp[i].refs--;
+		mark_page(i);
+	} else if (s->how == SCAN_RECOUNT) {
+		kp[i].recount++;
+	}
+}
+
+/* Every reference e holds: its root and views tables, dirview, L1 tables, shadows, L0 tables, user pages. */
+static void scan_env(struct Env *e, struct scan *s)
+{
+	pte_t *root = e->env_pgdir, *views = e->env_views;
+	s->sum = s->n = 0;
+	visit(s, e, &e->env_pgdir, PA2PTE(PADDR(root)) | PTE_V, "root");
+	visit(s, e, &e->env_views, PA2PTE(PADDR(views)) | PTE_V, "views table");
+	visit(s, e, &views[255], views[255], "dirview");
 	for (int g = 0; g < GDNUM(UTOP); g++) {
 		if (!(root[g] & PTE_V))
 			continue;
-		count_page(PTE_ADDR(root[g]), "L1 table", e);
-		count_page(PTE_ADDR(e->env_views[g]), "shadow table", e);
-		const pte_t *l1 = KADDR(PTE_ADDR(root[g]));
+		visit(s, e, &root[g], root[g], "L1 table");
+		visit(s, e, &views[g], views[g], "shadow table");
+		pte_t *l1 = KADDR(PTE_ADDR(root[g]));
 		for (int j = 0; j < NPTENTRIES; j++) {
 			if (!(l1[j] & PTE_V))
 				continue;
-			count_page(PTE_ADDR(l1[j]), "L0 table", e);
-			const pte_t *l0 = KADDR(PTE_ADDR(l1[j]));
+			visit(s, e, &l1[j], l1[j], "L0 table");
+			pte_t *l0 = KADDR(PTE_ADDR(l1[j]));
 			for (int i = 0; i < NPTENTRIES; i++)
 				if (l0[i] & PTE_V)
-					count_page(PTE_ADDR(l0[i]), "user page", e);
+					visit(s, e, &l0[i], l0[i], "user page");
 		}
 	}
-	int r = pgdir_check_views((struct Env *)e);
-	if (r < 0)
-		panic("kcheck: env %08x: page-table views disagree with the tables (%d)", e->env_id, r);
 }
 
+/* e's tables hold what the checker was told, and its views agree with them. */
+static void check_env(struct Env *e, const char *when, struct scan *s)
+{
+	size_t x = e - envs;
+	if (s->sum != kenv[x].sum || s->n != kenv[x].n)
+		panic("kcheck (%s): env %08x: its tables hold %lu references, pte_write recorded %lu%s: "
+		      "a table entry was written behind pte_write's back", when, e->env_id, s->n, kenv[x].n,
+		      s->n == kenv[x].n ? " (but different ones)" : "");
+	int r = pgdir_check_views(e);
+	if (r < 0)
+		panic("kcheck (%s): env %08x: page-table views disagree with the tables (%d)", when, e->env_id, r);
+}
+
+/* pp_ref, the checker's count and the free state of page i agree. */
+static void check_page(size_t i, const char *when)
+{
+	struct PageInfo *pp = &pages[i];
+	bool isfree = kp[i].flags & KCP_FREE;
+	if (pp->pp_ref != kp[i].refs)
+		panic("kcheck (%s): page %lx has count %u but %u references%s", when, page2pa(pp),
+		      pp->pp_ref, kp[i].refs, isfree ? " and is on the free list" : "");
+	if (isfree != (pp->pp_ref == 0))
+		panic("kcheck (%s): page %lx has count %u but is %son the free list", when, page2pa(pp),
+		      pp->pp_ref, isfree ? "" : "not ");
+	/* The free list links free pages only; page_free insists on a NULL link. */
+	if (isfree ? pp->pp_link && !(kp[pp->pp_link - pages].flags & KCP_FREE) : pp->pp_link != NULL)
+		panic("kcheck (%s): page %lx (%s) links to page %lx", when, page2pa(pp),
+		      isfree ? "free" : "in use", pp->pp_link ? page2pa(pp->pp_link) : 0);
+}
+
+static void check_nfree(const char *when)
+{
+	struct PageInfo *head = kcheck_free_list();
+	if (npages_free != nfree)
+		panic("kcheck (%s): npages_free is %lu but %lu pages were freed and not allocated since",
+		      when, npages_free, nfree);
+	if (head ? !(kp[head - pages].flags & KCP_FREE) : nfree != 0)
+		panic("kcheck (%s): the free list starts with page %lx, which is not free", when,
+		      head ? page2pa(head) : 0);
+}
+
+static void kcheck_full(const char *when);
+
+static void clear_dirty(void)
+{
+	for (int k = 0; k < ndirty_pages; k++)
+		kp[dirty_pages[k]].flags &= ~KCP_DIRTY;
+	for (int k = 0; k < ndirty_envs; k++)
+		kenv[dirty_envs[k]].dirty = false;
+	ndirty_pages = ndirty_envs = 0;
+	overflow = false;
+}
+
+/* The checker starts from the booted state: reserved pages, the free list, no environment. */
+void kcheck_init(void)
+{
+	for (size_t i = 0; i < npages; i++) {
+		kp[i].refs = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
+		kp[i].flags = 0;
+	}
+	nfree = 0;
+	for (struct PageInfo *pp = kcheck_free_list(); pp && nfree <= npages; pp = pp->pp_link, nfree++)
+		kp[pp - pages].flags |= KCP_FREE;
+	on = true;
+	kcheck_full("boot");
+}
+
+/* Check what was touched since the last check; every KCHECK_FULL_EVERY checks, everything. */
 void kcheck(const char *when)
 {
-	memset(expected, 0, npages * sizeof(uint32_t));
-	for (size_t i = 0; i < npages; i++)
-		if (pages[i].pp_flags & PP_RESERVED)
-			expected[i] = 1;
-	for (int i = 0; i < NENV; i++)
-		if (envs[i].env_status != ENV_FREE && envs[i].env_pgdir)
-			count_env(&envs[i]);
+	if (!on)
+		return;
+	if (++nchecks % KCHECK_FULL_EVERY == 0 || overflow) {
+		kcheck_full(when);
+		return;
+	}
+	for (int k = 0; k < ndirty_envs; k++) {
+		struct Env *e = &envs[dirty_envs[k]];
+		if (e->env_status == ENV_FREE || !e->env_pgdir)
+			continue;
+		struct scan s = { .how = SCAN_SUM };
+		scan_env(e, &s);
+		check_env(e, when, &s);
+		nscans++;
+	}
+	for (int k = 0; k < ndirty_pages; k++)
+		check_page(dirty_pages[k], when);
+	check_nfree(when);
+	clear_dirty();
+}
 
-	size_t nfree = 0;
+/* Recount everything from scratch and compare it with pp_ref, the checker's counts and the free list. */
+static void kcheck_full(const char *why)
+{
+	char when[64];
+	snprintf(when, sizeof(when), "%s, full recount", why);
+	nfull++;
+	for (size_t i = 0; i < npages; i++)
+		kp[i].recount = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
+	for (int x = 0; x < NENV; x++) {
+		struct Env *e = &envs[x];
+		if (e->env_status == ENV_FREE || !e->env_pgdir)
+			continue;
+		struct scan s = { .how = SCAN_RECOUNT };
+		scan_env(e, &s);
+		check_env(e, when, &s);
+	}
+
+	size_t listed = 0;
 	for (struct PageInfo *pp = kcheck_free_list(); pp; pp = pp->pp_link) {
-		if (pp->pp_ref != 0)
-			panic("kcheck (%s): page %lx is on the free list with count %u", when, page2pa(pp), pp->pp_ref);
-		if (++nfree > npages)
+		if (!(kp[pp - pages].flags & KCP_FREE))
+			panic("kcheck (%s): page %lx is on the free list but was never freed", when, page2pa(pp));
+		if (++listed > npages)
 			panic("kcheck (%s): the free list loops", when);
 	}
-	if (nfree != npages_free)
-		panic("kcheck (%s): %lu pages on the free list, npages_free says %lu", when, nfree, npages_free);
-	size_t zero = 0;
+	if (listed != npages_free)
+		panic("kcheck (%s): %lu pages on the free list, npages_free says %lu", when, listed, npages_free);
 	for (size_t i = 0; i < npages; i++) {
-		if (pages[i].pp_ref != expected[i])
+		if (pages[i].pp_ref != kp[i].recount)
 			panic("kcheck (%s): page %lx has count %u but %u references", when,
-			      page2pa(&pages[i]), pages[i].pp_ref, expected[i]);
-		zero += expected[i] == 0;
+			      page2pa(&pages[i]), pages[i].pp_ref, kp[i].recount);
+		if (kp[i].refs != kp[i].recount)
+			panic("kcheck (%s): page %lx has %u references but pte_write saw %u: "
+			      "a table entry was written behind its back", when,
+			      page2pa(&pages[i]), kp[i].recount, kp[i].refs);
+		check_page(i, when);
 	}
-	if (zero != nfree)
-		panic("kcheck (%s): %lu pages unreferenced but %lu free", when, zero, nfree);
+	/* Every listed page is KCP_FREE and the list has no repeats, so equal counts mean equal sets. */
+	check_nfree(when);
+	clear_dirty();
+}
+
+/* At power-off: one last full recount, and what the checker did. */
+void kcheck_halt(void)
+{
+	if (!on)
+		return;
+	kcheck_full("power-off");
+	cprintf("kcheck: %lu checks (%lu full recounts, %lu environment scans): OK\n", nchecks, nfull, nscans);
+}
+
+/* pte_write: the table entry *pte of e becomes val. */
+void kcheck_pte(struct Env *e, pte_t *pte, pte_t val)
+{
+	pte_t old = *pte;
+	*pte = val;
+	if (!on)
+		return;
+	size_t x = e - envs;
+	if (x >= NENV)
+		panic("kcheck: pte_write for an environment outside envs[]");
+	if (old & PTE_V) {
+		size_t i = page_index(old, e, "entry");
+		if (kp[i].refs == 0)
+			panic("kcheck: env %08x drops a reference to page %lx, which the checker never counted",
+			      e->env_id, PTE_ADDR(old));
+		kp[i].refs--;
+		kenv[x].sum -= entry_hash(pte, old);
+		kenv[x].n--;
+		mark_page(i);
+	}
+	if (val & PTE_V) {
+		size_t i = page_index(val, e, "entry");
+		kp[i].refs++;
+		kenv[x].sum += entry_hash(pte, val);
+		kenv[x].n++;
+		mark_page(i);
+	}
+	mark_env(e);
+}
+
+/* e's tables were walked: a pointer into them may have been written through. */
+void kcheck_touch(struct Env *e)
+{
+	if (on)
+		mark_env(e);
+}
+
+void kcheck_page(struct PageInfo *pp, int what)
+{
+	if (!on)
+		return;
+	size_t i = pp - pages;
+	if (what == KC_ALLOC) {
+		if (!(kp[i].flags & KCP_FREE))
+			panic("kcheck: page_alloc returned page %lx, which is not free", page2pa(pp));
+		kp[i].flags &= ~KCP_FREE;
+		nfree--;
+	} else if (what == KC_FREE) {
+		if (kp[i].flags & KCP_FREE)
+			panic("kcheck: page %lx freed twice", page2pa(pp));
+		kp[i].flags |= KCP_FREE;
+		nfree++;
+	}
+	mark_page(i);
+}
+
+/* e's root, views and dirview are set up: count them. */
+void kcheck_env_born(struct Env *e)
+{
+	if (!on)
+		return;
+	struct scan s = { .how = SCAN_BORN };
+	scan_env(e, &s);
+	kenv[e - envs].sum = s.sum;
+	kenv[e - envs].n = s.n;
+	mark_env(e);
+}
+
+/* e's tables are about to be freed: check them one last time, then uncount everything e holds. */
+void kcheck_env_dying(struct Env *e)
+{
+	if (!on)
+		return;
+	struct scan s = { .how = SCAN_DYING };
+	scan_env(e, &s);
+	check_env(e, "environment dying", &s);
+	kenv[e - envs].sum = kenv[e - envs].n = 0;
 }
 
 #endif

@@ -2,14 +2,51 @@
 #define KERN_KCHECK_H
 
 #include <inc/types.h>
+#include <inc/mmu.h>
+
+struct Env;
+struct PageInfo;
+
+/* What happened to a page, for kcheck_page(). */
+enum { KC_ALLOC, KC_FREE, KC_DECREF };
 
 #ifdef KCHECK
+/* The checker's own state for each page (set aside by pmap_init with boot_alloc). */
+struct kcpage {
+	uint32_t refs;		/* references, counted from the table entries written */
+	uint32_t recount;	/* scratch for the full recount */
+	uint32_t flags;		/* KCP_FREE, KCP_DIRTY (kern/kcheck.c) */
+};
+extern struct kcpage *kcheck_pages;
+struct PageInfo *kcheck_free_list(void);	/* from kern/pmap.c */
+
+void kcheck_init(void);
 void kcheck(const char *when);
-/* From kern/pmap.c, for the checker. */
-extern uint32_t *kcheck_counts;
-struct PageInfo *kcheck_free_list(void);
+void kcheck_halt(void);
+void kcheck_pte(struct Env *e, pte_t *pte, pte_t val);
+void kcheck_touch(struct Env *e);
+void kcheck_page(struct PageInfo *pp, int what);
+void kcheck_env_born(struct Env *e);
+void kcheck_env_dying(struct Env *e);
 #else
+static inline void kcheck_init(void) {}
 static inline void kcheck(const char *when) { (void)when; }
+static inline void kcheck_halt(void) {}
+static inline void kcheck_pte(struct Env *e, pte_t *pte, pte_t val) { (void)e; *pte = val; }
+static inline void kcheck_touch(struct Env *e) { (void)e; }
+static inline void kcheck_page(struct PageInfo *pp, int what) { (void)pp; (void)what; }
+static inline void kcheck_env_born(struct Env *e) { (void)e; }
+static inline void kcheck_env_dying(struct Env *e) { (void)e; }
 #endif
+
+/*
+ * The one way to write a table entry that holds a reference: a user leaf
+ * below UTOP, or a pointer to an L1 table, shadow or L0 table. In a KCHECK
+ * build the checker counts the change; otherwise it is a plain store.
+ */
+static inline void pte_write(struct Env *e, pte_t *pte, pte_t val)
+{
+	kcheck_pte(e, pte, val);
+}
 
 #endif

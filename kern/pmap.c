@@ -129,7 +129,7 @@ void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa)
 	kern_pgdir = boot_alloc(PGSIZE);
 	pages = boot_alloc(npages * sizeof(struct PageInfo));
 #ifdef KCHECK
-	kcheck_counts = boot_alloc(npages * sizeof(uint32_t));
+	kcheck_pages = boot_alloc(npages * sizeof(struct kcpage));
 #endif
 
 	/* The direct map of the kernel image, by section, then of the rest of RAM. */
@@ -159,8 +159,6 @@ void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa)
 }
 
 #ifdef KCHECK
-uint32_t *kcheck_counts;
-
 struct PageInfo *kcheck_free_list(void)
 {
 	return page_free_list;
@@ -175,6 +173,7 @@ struct PageInfo *page_alloc(int flags)
 	page_free_list = pp->pp_link;
 	pp->pp_link = NULL;
 	npages_free--;
+	kcheck_page(pp, KC_ALLOC);
 	if (flags & ALLOC_ZERO)
 		memset(page2kva(pp), 0, PGSIZE);
 	return pp;
@@ -187,11 +186,13 @@ void page_free(struct PageInfo *pp)
 	pp->pp_link = page_free_list;
 	page_free_list = pp;
 	npages_free++;
+	kcheck_page(pp, KC_FREE);
 }
 
 void page_decref(struct PageInfo *pp)
 {
 	assert(pp->pp_ref > 0);
+	kcheck_page(pp, KC_DECREF);
 	if (--pp->pp_ref == 0)
 		page_free(pp);
 }
@@ -244,6 +245,7 @@ int pgdir_setup(struct Env *e)
 	e->env_pgdir = root;
 	e->env_views = views;
 	e->env_satp = MAKE_SATP(PADDR(root));
+	kcheck_env_born(e);
 	return 0;
 }
 
@@ -251,6 +253,7 @@ int pgdir_setup(struct Env *e)
 void pgdir_free(struct Env *e)
 {
 	pte_t *root = e->env_pgdir;
+	kcheck_env_dying(e);
 	for (int g = 0; g < GDNUM(UTOP); g++) {
 		if (!(root[g] & PTE_V))
 			continue;
@@ -289,6 +292,7 @@ pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 		return NULL;
 	pte_t *root = e->env_pgdir;
 	int g = PTX(2, va), j = PTX(1, va);
+	kcheck_touch(e);
 	if (!(root[g] & PTE_V)) {
 		if (!create)
 			return NULL;
@@ -298,8 +302,8 @@ pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 				table_free(e, l1);
 			return NULL;
 		}
-		root[g] = PTE_TABLE(PADDR(l1));
-		e->env_views[g] = PTE_TABLE(PADDR(shadow));
+		pte_write(e, &root[g], PTE_TABLE(PADDR(l1)));
+		pte_write(e, &e->env_views[g], PTE_TABLE(PADDR(shadow)));
 		dirview(e)[g] = PTE_VIEW(PADDR(l1));
 		tlb_invalidate(e, UVPD + g * PGSIZE);
 	}
@@ -310,7 +314,7 @@ pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 		pte_t *l0 = table_alloc(e);
 		if (!l0)
 			return NULL;
-		l1[j] = PTE_TABLE(PADDR(l0));
+		pte_write(e, &l1[j], PTE_TABLE(PADDR(l0)));
 		pte_table(e->env_views[g])[j] = PTE_VIEW(PADDR(l0));
 		tlb_invalidate(e, UVPT + PDNUM(va) * PGSIZE);
 	}
@@ -335,7 +339,7 @@ int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 		page_decref(pa2page(PTE_ADDR(old)));
 	else
 		e->env_npages++;
-	*pte = PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
+	pte_write(e, pte, PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0));
 	if (old & PTE_V)	/* a new mapping needs no flush: nothing was cached for it */
 		tlb_invalidate(e, va);
 	if (perm & PTE_X)	/* the page may hold code just written through another mapping */
@@ -359,7 +363,7 @@ void page_remove(struct Env *e, uint64_t va)
 	struct PageInfo *pp = page_lookup(e, va, &pte);
 	if (!pp)
 		return;
-	*pte = 0;
+	pte_write(e, pte, 0);
 	e->env_npages--;
 	page_decref(pp);
 	tlb_invalidate(e, va);

@@ -3,6 +3,7 @@
 #include <kern/pmap.h>
 #include <kern/cpu.h>
 #include <kern/sbi.h>
+#include <kern/kcheck.h>
 #include <inc/stdio.h>
 
 size_t boot_free_pages;
@@ -44,6 +45,7 @@ static _Noreturn void sched_halt(void)
 				env_free(&envs[i]);
 	}
 	cprintf("No runnable environments in the system!\n");
+	kcheck_halt();
 	if (npages_free == boot_free_pages)
 		cprintf("kernel: page accounting: %lu free at boot, %lu free now: OK\n",
 			boot_free_pages, npages_free);
