@@ -321,40 +321,49 @@ pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 	return &pte_table(l1[j])[PTX(0, va)];
 }
 
-void tlb_invalidate(struct Env *e, uint64_t va)
-{
-	if (e == curenv)	/* others are flushed when their satp is next loaded */
-		sfence_vma_addr(va);
-}
 
-/* Map pp at va (below UTOP) in e with perm (PTE_V is implied), replacing what was there. */
-int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
+/* page_insert when va's tables do not exist yet: make them first. */
+static int __attribute__((noinline)) page_insert_new_table(struct Env *e, struct PageInfo *pp, uint64_t va,
+							   int perm)
 {
-	pte_t *pte = pgdir_lookup(e->env_pgdir, va);	/* the tables usually exist */
-	if (!pte && !(pte = pgdir_walk(e, va, true)))
+	pte_t *pte = pgdir_walk(e, va, true);
+	if (!pte)
 		return -E_NO_MEM;
-	pte_t old = *pte;
-	pp->pp_ref++;	/* before the decref, so re-inserting the same page keeps it */
-	if (old & PTE_V)
-		page_decref(pa2page(PTE_ADDR(old)));
-	else
-		e->env_npages++;
+	pp->pp_ref++;
+	e->env_npages++;
 	pte_write(e, pte, PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0));
-	if (old & PTE_V)	/* a new mapping needs no flush: nothing was cached for it */
-		tlb_invalidate(e, va);
-	if (perm & PTE_X)	/* the page may hold code just written through another mapping */
+	if (perm & PTE_X)
 		fence_i();
 	return 0;
 }
 
-struct PageInfo *page_lookup(struct Env *e, uint64_t va, pte_t **pte_store)
+/*
+ * Map pp at va (below UTOP) in e with perm (PTE_V is implied), replacing
+ * what was there. The common cases (tables present; same page with new
+ * permissions, as fork's copy-on-write remap does) call no function.
+ */
+int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 {
-	pte_t *pte = va < UTOP ? pgdir_lookup(e->env_pgdir, va) : NULL;
-	if (pte_store)
-		*pte_store = pte;
-	if (!pte || !(*pte & PTE_V))
-		return NULL;
-	return pa2page(PTE_ADDR(*pte));
+	pte_t *pte = pgdir_lookup(e->env_pgdir, va);
+	if (!pte)
+		return page_insert_new_table(e, pp, va, perm);
+	pte_t old = *pte, new = PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
+	if (!(old & PTE_V)) {
+		pp->pp_ref++;
+		e->env_npages++;
+		pte_write(e, pte, new);	/* a new mapping needs no flush: nothing was cached for it */
+	} else if (PTE_ADDR(old) == PTE_ADDR(new)) {
+		pte_write(e, pte, new);	/* the same page: only the permissions change */
+		tlb_invalidate(e, va);
+	} else {
+		pp->pp_ref++;
+		pte_write(e, pte, new);
+		page_decref(pa2page(PTE_ADDR(old)));
+		tlb_invalidate(e, va);
+	}
+	if (perm & PTE_X)	/* the page may hold code just written through another mapping */
+		fence_i();
+	return 0;
 }
 
 void page_remove(struct Env *e, uint64_t va)

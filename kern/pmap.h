@@ -4,6 +4,9 @@
 #include <inc/memlayout.h>
 #include <inc/assert.h>
 #include <inc/types.h>
+#include <inc/riscv.h>
+#include <kern/cpu.h>
+#include <inc/env.h>
 
 struct Env;
 
@@ -65,10 +68,26 @@ static inline __attribute__((always_inline)) pte_t *pgdir_lookup(pte_t *root, ui
 		return NULL;
 	return &((pte_t *)KADDR(PTE_ADDR(l)))[PTX(0, va)];
 }
+/* The page mapped at va (below UTOP) in e, or NULL; *pte_store gets its PTE slot (NULL if no table). */
+static inline struct PageInfo *page_lookup(struct Env *e, uint64_t va, pte_t **pte_store)
+{
+	pte_t *pte = va < UTOP ? pgdir_lookup(e->env_pgdir, va) : NULL;
+	if (pte_store)
+		*pte_store = pte;
+	if (!pte || !(*pte & PTE_V))
+		return NULL;
+	return pa2page(PTE_ADDR(*pte));
+}
+
+/* After changing e's PTE for va. Others are flushed when their satp is next loaded. */
+static inline void tlb_invalidate(struct Env *e, uint64_t va)
+{
+	if (e == curenv)
+		sfence_vma_addr(va);
+}
+
 int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm);
-struct PageInfo *page_lookup(struct Env *e, uint64_t va, pte_t **pte_store);
 void page_remove(struct Env *e, uint64_t va);
-void tlb_invalidate(struct Env *e, uint64_t va);
 
 /* Checking user pointers without faulting: walk the tables. */
 int user_mem_check(struct Env *e, uint64_t va, size_t len, int perm);
