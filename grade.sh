@@ -262,6 +262,15 @@ t ipcdead 'ipcdead' \
 t blockrecv 'blockrecv' \
 	'^blockrecv: waiting for a message that never comes$' \
 	'~^kernel: 1 environment blocked with nothing runnable; freeing$'
+# The benchmark suite, short: every figure must be printed (values are make bench's business).
+figs=""
+for f in boot_to_user fork_base fork_wait_base null_syscall upcall_null pgfault_alloc copy_floor \
+	copy_unrolled8 fork_pages_16 fork_pages_64 fork_pages_256 fork_pages_1024 fork_per_page cow_fault \
+	cow_fault_sole forktree_d3 forktree_d6 pages_per_fork; do
+	figs="$figs ~^bench:.$f.[0-9]+\$"
+done
+# shellcheck disable=SC2086
+t bench '+nopreempt +bench bench quick' $figs '^bench: done$' '!user panic'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }

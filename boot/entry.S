@@ -15,6 +15,7 @@
 	.section .text.entry, "ax"
 	.globl _start
 _start:
+	csrr	a2, instret			/* kern_init's third argument: for +bench's boot_to_user */
 	la	t0, boot_pgtable		/* pc-relative: physical address here */
 	srli	t0, t0, PGSHIFT
 	li	t1, SATP_SV39

@@ -222,6 +222,10 @@ void env_run(struct Env *e)
 		fence_i();	/* code the kernel loaded or others copied for e */
 		csr_clear(sstatus, SSTATUS_SPP);	/* sret goes to user mode */
 		csr_set(sstatus, SSTATUS_SPIE);		/* with interrupts on */
+		if (bench_boot) {	/* the first user instruction is a few away */
+			cprintf("bench: boot_to_user %lu\n", csr_read(instret) - boot_instret);
+			bench_boot = false;
+		}
 	}
 	e->env_status = ENV_RUNNING;
 	e->env_cpunum = c->id;

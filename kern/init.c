@@ -16,6 +16,8 @@
 #endif
 
 struct cpu cpus[NCPU];
+uint64_t boot_instret;	/* instret at kernel entry */
+bool bench_boot;	/* +bench */
 int ncpu;
 extern char edata[], end[];
 
@@ -25,7 +27,8 @@ void check_pgdir(void);
 /*
  * The command line (FDT /chosen/bootargs, QEMU's -append) is a list of
  * programs separated by ';', each "NAME ARG...", created in that order.
- * Words starting with '+' are kernel options: +trace, +nopreempt.
+ * Words starting with '+' are kernel options: +trace, +nopreempt, +bench
+ * (print the instructions from kernel entry to the first user instruction).
  */
 static void kernel_option(const char *word)
 {
@@ -33,6 +36,8 @@ static void kernel_option(const char *word)
 		trace = true;
 	else if (strcmp(word, "+nopreempt") == 0)
 		preempt = false;
+	else if (strcmp(word, "+bench") == 0)
+		bench_boot = true;
 	else
 		cprintf("kernel: unknown option '%s'\n", word);
 }
@@ -83,8 +88,9 @@ static void create_from_cmdline(char *cmdline)
 	}
 }
 
-void kern_init(uint64_t hartid, uint64_t fdt_pa)
+void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 {
+	boot_instret = entry_instret;
 	/* Clear .bss, except the kernel stacks at its start: we are running on one. */
 	char *bss_rest = kstacks + NCPU * (KSTKSIZE + KSTKGUARD);
 	memset(bss_rest, 0, end - bss_rest);

@@ -1,6 +1,7 @@
 #!/bin/sh
 # Usage: deps.sh prefix   -> make sure the cross compiler, QEMU and OpenSBI are there; print the gcc prefix
 #        deps.sh gdb      -> make sure gdb-multiarch is there
+#        deps.sh gnuplot  -> make sure gnuplot is there (make bench draws a plot)
 # Missing Debian packages are installed with apt-get (through sudo when not root), saying so first.
 set -u
 
@@ -13,7 +14,7 @@ install_pkgs() {
 		exit 1
 	fi
 	$sudo apt-get update -qq >&2 &&
-		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >&2 ||
+		DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@" >&2 ||
 		{ echo "==> installing $* failed; try: sudo apt-get install $*" >&2; exit 1; }
 }
 
@@ -37,5 +38,8 @@ prefix)
 	;;
 gdb)
 	command -v gdb-multiarch >/dev/null 2>&1 || install_pkgs gdb-multiarch
+	;;
+gnuplot)
+	command -v gnuplot >/dev/null 2>&1 || install_pkgs gnuplot-nox
 	;;
 esac
