@@ -72,8 +72,15 @@ static inline envid_t __attribute__((always_inline)) sys_exofork(void)
 	return (envid_t)a0;
 }
 
+/* The leaf PTE that maps va in this environment, or 0 if any level is absent (inline: fork and its fault handler call it often). */
+static inline pte_t uvpt_lookup(uint64_t va)
+{
+	if (va >= UTOP || !(uvpgd[GDNUM(va)] & PTE_V) || !(uvpd[PDNUM(va)] & PTE_V))
+		return 0;
+	return uvpt[PGNUM(va)];
+}
+
 /* lib/uvpt.c */
-pte_t uvpt_lookup(uint64_t va);
 uint32_t page_refs(uint64_t va);
 
 /* lib/fork.c */

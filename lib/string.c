@@ -1,8 +1,8 @@
 /*
  * String and memory routines for the kernel and user library.
  *
- * memset, memcpy and memmove move 8 bytes at a time, 64 bytes per loop
- * iteration, whenever source and destination share the same alignment
+ * memset and memcpy move 8 bytes at a time, 128 bytes per loop iteration
+ * (memmove backwards: 64), whenever source and destination share the same alignment
  * modulo 8.  Otherwise they fall back to byte copies; that case is rare in
  * the kernel (page and struct copies are aligned) and keeps the code simple.
  */
@@ -218,12 +218,14 @@ memset(void *dst, int c, size_t len)
 		}
 		v = b * 0x0101010101010101ULL;
 		wd = (word_t *)d;
-		wend = (word_t *)(d + (len & ~(size_t)63));
-		for (; wd != wend; wd += 8) {
+		wend = (word_t *)(d + (len & ~(size_t)127));
+		for (; wd != wend; wd += 16) {
 			wd[0] = v; wd[1] = v; wd[2] = v; wd[3] = v;
 			wd[4] = v; wd[5] = v; wd[6] = v; wd[7] = v;
+			wd[8] = v; wd[9] = v; wd[10] = v; wd[11] = v;
+			wd[12] = v; wd[13] = v; wd[14] = v; wd[15] = v;
 		}
-		for (len &= 63; len >= WSIZE; len -= WSIZE)
+		for (len &= 127; len >= WSIZE; len -= WSIZE)
 			*wd++ = v;
 		d = (unsigned char *)wd;
 	}
@@ -235,7 +237,7 @@ memset(void *dst, int c, size_t len)
 static inline void
 copy_fwd(unsigned char *d, const unsigned char *s, size_t len)
 {
-	word_t *wd, *wend, a0, a1, a2, a3, a4, a5, a6, a7;
+	word_t *wd, *wend, a0, a1, a2, a3, a4, a5, a6, a7, b0, b1, b2, b3, b4, b5, b6, b7;
 	const word_t *ws;
 
 	if (len >= SMALL && (((uintptr_t)d ^ (uintptr_t)s) & WMASK) == 0) {
@@ -245,14 +247,18 @@ copy_fwd(unsigned char *d, const unsigned char *s, size_t len)
 		}
 		wd = (word_t *)d;
 		ws = (const word_t *)s;
-		wend = (word_t *)(d + (len & ~(size_t)63));
-		for (; wd != wend; wd += 8, ws += 8) {
+		wend = (word_t *)(d + (len & ~(size_t)127));
+		for (; wd != wend; wd += 16, ws += 16) {
 			a0 = ws[0]; a1 = ws[1]; a2 = ws[2]; a3 = ws[3];
 			a4 = ws[4]; a5 = ws[5]; a6 = ws[6]; a7 = ws[7];
+			b0 = ws[8]; b1 = ws[9]; b2 = ws[10]; b3 = ws[11];
+			b4 = ws[12]; b5 = ws[13]; b6 = ws[14]; b7 = ws[15];
 			wd[0] = a0; wd[1] = a1; wd[2] = a2; wd[3] = a3;
 			wd[4] = a4; wd[5] = a5; wd[6] = a6; wd[7] = a7;
+			wd[8] = b0; wd[9] = b1; wd[10] = b2; wd[11] = b3;
+			wd[12] = b4; wd[13] = b5; wd[14] = b6; wd[15] = b7;
 		}
-		for (len &= 63; len >= WSIZE; len -= WSIZE)
+		for (len &= 127; len >= WSIZE; len -= WSIZE)
 			*wd++ = *ws++;
 		d = (unsigned char *)wd;
 		s = (const unsigned char *)ws;
