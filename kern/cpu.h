@@ -11,6 +11,8 @@
 #define CPU_TF		8
 #define CPU_KSTACK	16
 #define CPU_TRAPSTACK	24
+#define CPU_UVEC	32
+#define CPU_KVEC	40
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -23,6 +25,7 @@ struct cpu {
 	struct Trapframe *tf;		/* where trap entry saves user registers: &curenv->env_tf */
 	uint64_t kstack_top;		/* kernel sp on entry from user mode */
 	uint64_t trapstack_top;		/* sp for a trap taken in the kernel (always fatal) */
+	uint64_t uservec, kernelvec;	/* stvec values, one load instead of two instructions */
 	struct Env *env;		/* environment running on this hart, or NULL */
 	uint64_t hartid;
 	int id;				/* index in cpus[] */
@@ -45,6 +48,8 @@ static inline struct cpu *mycpu(void)
 _Static_assert(__builtin_offsetof(struct cpu, tf) == CPU_TF, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, trapstack_top) == CPU_TRAPSTACK, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, uservec) == CPU_UVEC, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, kernelvec) == CPU_KVEC, "cpu layout");
 #endif
 
 #endif

@@ -229,6 +229,7 @@ void env_run(struct Env *e)
 	}
 	e->env_status = ENV_RUNNING;
 	e->env_cpunum = c->id;
+	e->env_runs++;	/* times scheduled, as in JOS (not every return from a trap) */
 	env_resume(e);
 }
 

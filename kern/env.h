@@ -49,7 +49,6 @@ static inline int envid2env(envid_t envid, struct Env **env_store, bool checkper
 /* Back to e, which is running on this hart already (its tables loaded, c->tf pointing at it). */
 static inline _Noreturn void env_resume(struct Env *e)
 {
-	e->env_runs++;
 	kcheck("returning to user mode");	/* after every system call and trap */
 	userret(&e->env_tf);
 }

@@ -9,6 +9,7 @@ void trap_init_percpu(void);
 const char *trap_cause_name(uint64_t scause);
 _Noreturn void user_trap(struct Trapframe *tf, uint64_t scause);
 void syscall_trap(struct Trapframe *tf);
+_Noreturn void page_fault_trap(struct Trapframe *tf, uint64_t scause);
 _Noreturn void kernel_trap(struct Trapframe *tf);
 
 /* kern/syscall.c */

@@ -56,12 +56,18 @@ uservec:
 	sd	t0, TF_EPC(a0)
 	ld	sp, CPU_KSTACK(tp)
 	mv	s0, zero			/* ends the kernel backtrace */
-	la	t0, kernelvec
+	ld	t0, CPU_KVEC(tp)
 	csrw	stvec, t0
 	csrr	a1, scause
 	li	t0, CAUSE_USER_ECALL
 	beq	a1, t0, 1f
-	call	user_trap			/* user_trap(tf, scause): never returns */
+	addi	t0, a1, -CAUSE_FETCH_PAGE_FAULT	/* page faults: scause 12, 13 or 15 */
+	li	t1, CAUSE_STORE_PAGE_FAULT - CAUSE_FETCH_PAGE_FAULT
+	bgtu	t0, t1, 2f
+	addi	t1, t1, -1
+	beq	t0, t1, 2f
+	call	page_fault_trap			/* page_fault_trap(tf, scause): never returns */
+2:	call	user_trap			/* user_trap(tf, scause): never returns */
 1:	call	syscall_trap			/* syscall_trap(tf): returns to resume this environment */
 	/*
 	 * Back to the caller of the ecall. The C code saved and restored s1-s11
@@ -69,7 +75,7 @@ uservec:
 	 * only the registers C may clobber (and s0, cleared above) are reloaded.
 	 */
 	ld	a0, CPU_TF(tp)
-	la	t0, uservec
+	ld	t0, CPU_UVEC(tp)
 	csrw	stvec, t0
 	csrw	sscratch, tp
 	ld	t0, TF_EPC(a0)
@@ -98,7 +104,7 @@ uservec:
 /* userret(tf): back to user mode with the registers in tf. tp must hold the struct cpu. */
 	.globl userret
 userret:
-	la	t0, uservec
+	ld	t0, CPU_UVEC(tp)
 	csrw	stvec, t0
 	csrw	sscratch, tp
 	ld	t0, TF_EPC(a0)

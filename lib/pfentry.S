@@ -52,8 +52,8 @@ _pgfault_upcall:
 	sd	x29, R(29)(sp)
 	sd	x30, R(30)(sp)
 	sd	x31, R(31)(sp)
-	la	t0, _pgfault_handler
-	ld	t0, 0(t0)
+1:	auipc	t0, %pcrel_hi(_pgfault_handler)
+	ld	t0, %pcrel_lo(1b)(t0)
 	jalr	t0			/* _pgfault_handler(utf): sp still points at the frame after */
 
 	ld	gp, UTF_EPC(sp)		/* where to resume */
