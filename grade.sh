@@ -263,5 +263,17 @@ t blockrecv 'blockrecv' \
 	'^blockrecv: waiting for a message that never comes$' \
 	'~^kernel: 1 environment blocked with nothing runnable; freeing$'
 
+# ---- hostile input: exhaustion, the fuzzer, hostile programs (issue 6) ----
+t memexhaust 'memexhaust' \
+	'^memexhaust: filled [0-9]+ pages until out of memory$' \
+	'^memexhaust: freed them and filled [0-9]+ pages again$' \
+	'^memexhaust: exofork with 0\.\.2 free pages: out of memory, nothing changed$' \
+	'^memexhaust: page_alloc in a new gigabyte with 0\.\.3 free pages: out of memory, nothing changed$' \
+	'^memexhaust: page_alloc in a new 2 MiB region with 0\.\.1 free pages: out of memory, nothing changed$' \
+	'^memexhaust: page_map into a new gigabyte with 0\.\.2 free pages: out of memory, nothing changed$' \
+	'^memexhaust: ipc page into a new gigabyte with 0\.\.2 free pages: out of memory, nothing changed$' \
+	'^memexhaust: fork with 0\.\.40 free pages: out of memory, nothing changed$' \
+	'^memexhaust: all checks passed$' '!FAIL' '!user panic'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }
