@@ -274,6 +274,14 @@ t memexhaust 'memexhaust' \
 	'^memexhaust: ipc page into a new gigabyte with 0\.\.2 free pages: out of memory, nothing changed$' \
 	'^memexhaust: fork with 0\.\.40 free pages: out of memory, nothing changed$' \
 	'^memexhaust: all checks passed$' '!FAIL' '!user panic'
+t fuzz_1 'fuzz 1' \
+	'^fuzz: parent.s results: [0-9]+ ok, ' \
+	'^fuzz: seed 1: [0-9]+ calls \([0-9]+ by the parent\), 3 children, [0-3] finished, done$' '!FAIL' '!user panic'
+t fuzz_2 'fuzz 2 5000 5' \
+	'^fuzz: seed 2: [0-9]+ calls \([0-9]+ by the parent\), 5 children, [0-5] finished, done$' '!FAIL' '!user panic'
+t fuzz_3 'fuzz 3 3000; hello' \
+	'~^hello, world$' '~^i am environment 00001001$' \
+	'~^fuzz: seed 3: [0-9]+ calls \([0-9]+ by the parent\), 3 children, [0-3] finished, done$' '!FAIL' '!user panic'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }
