@@ -24,6 +24,9 @@ if [ -t 1 ]; then GREEN=$'\e[32m'; RED=$'\e[31m'; NORM=$'\e[0m'; else GREEN=; RE
 
 make -s all >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 QEMU_CMD=$(make -s --no-print-directory print-qemu | tail -1)
+# RAM in MiB (QEMU -m): below 32 MiB some tests run out of memory before another limit.
+MEM_MB=$(echo "$QEMU_CMD" | sed -n 's/.* -m \([0-9]*\)[mM]* .*/\1/p')
+case "$QEMU_CMD" in *" -m "*[gG]" "*) MEM_MB=$((MEM_MB * 1024)) ;; esac
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
@@ -272,8 +275,15 @@ t memexhaust 'memexhaust' \
 	'^memexhaust: page_alloc in a new 2 MiB region with 0\.\.1 free pages: out of memory, nothing changed$' \
 	'^memexhaust: page_map into a new gigabyte with 0\.\.2 free pages: out of memory, nothing changed$' \
 	'^memexhaust: ipc page into a new gigabyte with 0\.\.2 free pages: out of memory, nothing changed$' \
-	'^memexhaust: fork with 0\.\.40 free pages: out of memory, nothing changed$' \
+	'^memexhaust: fork with 0\.\.14 free pages: out of memory, nothing changed$' \
 	'^memexhaust: all checks passed$' '!FAIL' '!user panic'
+envs_full='out of environments'
+[ "${MEM_MB:-128}" -lt 32 ] && envs_full='(out of environments|out of memory)'
+t envexhaust 'envexhaust' \
+	"^envexhaust: exofork #[0-9]+ failed: $envs_full\$" \
+	"^envexhaust: with the table full, fork fails with $envs_full and other calls work\$" \
+	'^envexhaust: slot [0-9]+ reused 50 times, every id new, every stale id refused$' \
+	'^envexhaust: all [0-9]+ children destroyed, all checks passed$' '!FAIL' '!user panic'
 t fuzz_1 'fuzz 1' \
 	'^fuzz: parent.s results: [0-9]+ ok, ' \
 	'^fuzz: seed 1: [0-9]+ calls \([0-9]+ by the parent\), 3 children, [0-3] finished, done$' '!FAIL' '!user panic'

@@ -18,7 +18,11 @@ per=$((count / 3 < 20000 ? count / 3 : 20000))	# the parent's calls per boot
 make -s all >/dev/null || { echo "build failed"; exit 1; }
 QEMU_CMD=$(make -s --no-print-directory print-qemu | tail -1)
 out=$(mktemp)
-trap 'rm -f "$out"' EXIT
+kernel=$(mktemp)	# a copy, so that a rebuild during the campaign does not change it
+trap 'rm -f "$out" "$kernel"' EXIT
+kpath=$(echo "$QEMU_CMD" | sed -n 's/.* -kernel \([^ ]*\).*/\1/p')
+cp "$kpath" "$kernel"
+QEMU_CMD=${QEMU_CMD/ -kernel $kpath / -kernel $kernel }
 
 total=0 boots=0 failed=0 first=$seed
 while [ "$total" -lt "$count" ]; do
