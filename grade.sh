@@ -24,6 +24,9 @@ if [ -t 1 ]; then GREEN=$'\e[32m'; RED=$'\e[31m'; NORM=$'\e[0m'; else GREEN=; RE
 
 make -s all >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 QEMU_CMD=$(make -s --no-print-directory print-qemu | tail -1)
+# RAM in MiB (QEMU -m): below 32 MiB some tests run out of memory before another limit.
+MEM_MB=$(echo "$QEMU_CMD" | sed -n 's/.* -m \([0-9]*\)[mM]* .*/\1/p')
+case "$QEMU_CMD" in *" -m "*[gG]" "*) MEM_MB=$((MEM_MB * 1024)) ;; esac
 OUT=$(mktemp -d)
 trap 'rm -rf "$OUT"' EXIT
 
@@ -271,6 +274,103 @@ for f in boot_to_user fork_base fork_wait_base null_syscall upcall_null pgfault_
 done
 # shellcheck disable=SC2086
 t bench '+nopreempt +bench bench quick' $figs '^bench: done$' '!user panic'
+
+# ---- hostile input: exhaustion, the fuzzer, hostile programs (issue 6) ----
+t memexhaust 'memexhaust' \
+	'^memexhaust: filled [0-9]+ pages until out of memory$' \
+	'^memexhaust: freed them and filled [0-9]+ pages again$' \
+	'^memexhaust: exofork with 0\.\.2 free pages: out of memory, nothing changed$' \
+	'^memexhaust: page_alloc in a new gigabyte with 0\.\.3 free pages: out of memory, nothing changed$' \
+	'^memexhaust: page_alloc in a new 2 MiB region with 0\.\.1 free pages: out of memory, nothing changed$' \
+	'^memexhaust: page_map into a new gigabyte with 0\.\.2 free pages: out of memory, nothing changed$' \
+	'^memexhaust: ipc page into a new gigabyte with 0\.\.2 free pages: out of memory, nothing changed$' \
+	'^memexhaust: fork with 0\.\.14 free pages: out of memory, nothing changed$' \
+	'^memexhaust: all checks passed$' '!FAIL' '!user panic'
+envs_full='out of environments'
+[ "${MEM_MB:-128}" -lt 32 ] && envs_full='(out of environments|out of memory)'
+t envexhaust 'envexhaust' \
+	"^envexhaust: exofork #[0-9]+ failed: $envs_full\$" \
+	"^envexhaust: with the table full, fork fails with $envs_full and other calls work\$" \
+	'^envexhaust: slot [0-9]+ reused 50 times, every id new, every stale id refused$' \
+	'^envexhaust: all [0-9]+ children destroyed, all checks passed$' '!FAIL' '!user panic'
+t fuzz_1 'fuzz 1' \
+	'^fuzz: parent.s results: [0-9]+ ok, ' \
+	'^fuzz: seed 1: [0-9]+ calls \([0-9]+ by the parent\), 3 children, [0-3] finished, done$' '!FAIL' '!user panic'
+t fuzz_2 'fuzz 2 5000 5' \
+	'^fuzz: seed 2: [0-9]+ calls \([0-9]+ by the parent\), 5 children, [0-5] finished, done$' '!FAIL' '!user panic'
+t fuzz_3 'fuzz 3 3000; hello' \
+	'~^hello, world$' '~^i am environment 00001001$' \
+	'~^fuzz: seed 3: [0-9]+ calls \([0-9]+ by the parent\), 3 children, [0-3] finished, done$' '!FAIL' '!user panic'
+
+t hostilewrite_uvpt 'hostilewrite uvpt; hello' \
+	'^hostilewrite: writing to uvpt at 3fc0004000$' \
+	'^\[00001000\] user fault va 3fc0004000 ip [0-9a-f]+ \(store page fault\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
+t hostilewrite_uvpd 'hostilewrite uvpd; hello' \
+	'^hostilewrite: writing to uvpd at 3fdfe00000$' \
+	'^\[00001000\] user fault va 3fdfe00000 ip [0-9a-f]+ \(store page fault\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
+t hostilewrite_uvpgd 'hostilewrite uvpgd; hello' \
+	'^hostilewrite: writing to uvpgd at 3fdff00000$' \
+	'^\[00001000\] user fault va 3fdff00000 ip [0-9a-f]+ \(store page fault\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
+t hostilewrite_uenvs 'hostilewrite uenvs; hello' \
+	'^hostilewrite: writing to uenvs at 3f80000000$' \
+	'^\[00001000\] user fault va 3f80000000 ip [0-9a-f]+ \(store page fault\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
+t hostilewrite_upages 'hostilewrite upages; hello' \
+	'^hostilewrite: writing to upages at 3f88[0-9a-f]+$' \
+	'^\[00001000\] user fault va 3f88[0-9a-f]+ ip [0-9a-f]+ \(store page fault\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
+t hostilewrite_ktext 'hostilewrite ktext; hello' \
+	'^hostilewrite: writing to ktext at ffffffc080200000$' \
+	'^\[00001000\] user fault va ffffffc080200000 ip [0-9a-f]+ \(store page fault\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
+t hostilewrite_kdata 'hostilewrite kdata; hello' \
+	'^hostilewrite: writing to kdata at ffffffc080400000$' \
+	'^\[00001000\] user fault va ffffffc080400000 ip [0-9a-f]+ \(store page fault\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
+t faultrostack 'faultrostack; hello' \
+	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: exception stack not mapped writable\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t faultnxhandler_data 'faultnxhandler data; hello' \
+	'^faultnxhandler: upcall at 803000 \(data\)$' \
+	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t faultnxhandler_stack 'faultnxhandler stack; hello' \
+	'^faultnxhandler: upcall at 3f7fffd[0-9a-f]+ \(stack\)$' \
+	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t faultrecurse 'faultrecurse; hello' \
+	'^faultrecurse: fault at 10000000, depth 1$' '^faultrecurse: fault at 10001000, depth 2$' \
+	'^faultrecurse: fault at 10007000, depth 8$' \
+	'^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(store page fault: exception stack overflow\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!returned' '!user panic'
+t breakpoint 'breakpoint; hello' \
+	'^breakpoint: ebreak$' '^\[00001000\] user fault va 00000000 ip [0-9a-f]+ \(breakpoint\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t badinsn_sret 'badinsn sret; hello' \
+	'^badinsn: sret$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t badinsn_satp 'badinsn satp; hello' \
+	'^badinsn: satp$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t badinsn_wfi 'badinsn wfi; hello' \
+	'^badinsn: wfi$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t badinsn_unimp 'badinsn unimp; hello' \
+	'^badinsn: unimp$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t badinsn_amo 'badinsn amo; hello' \
+	'^badinsn: amo$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(misaligned (load|store)\)$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+t remapchild 'remapchild; hello' \
+	'^remapchild: child 1: 300 rounds, every page held its data$' \
+	'^remapchild: phase 1: child 1 gone after [0-9]+ remaps$' \
+	'^remapchild: child 2: page 0 changed \(word 0, round [0-9]+: 0\)$' \
+	'^\[[0-9a-f]+\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(instruction page fault: .*\)$' \
+	'^remapchild: phase 2: children 2 and 3 gone; calls on them get bad environment$' \
+	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!child 1: page' '!user panic'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }

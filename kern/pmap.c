@@ -283,8 +283,8 @@ void pgdir_free(struct Env *e)
 /*
  * The leaf PTE for va in e's address space. With create (only below UTOP),
  * missing tables are allocated and their views filled in; NULL if va is not
- * mapped that far or memory ran out. Out of memory can leave a new, empty L1
- * table (with its view) in place: harmless, it is freed with the rest.
+ * mapped that far or memory ran out. Running out of memory changes nothing:
+ * a new L1 table is removed again if its L0 table cannot be had.
  */
 pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 {
@@ -293,6 +293,7 @@ pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 	pte_t *root = e->env_pgdir;
 	int g = PTX(2, va), j = PTX(1, va);
 	kcheck_touch(e);
+	bool new_l1 = false;
 	if (!(root[g] & PTE_V)) {
 		if (!create)
 			return NULL;
@@ -306,14 +307,25 @@ pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 		pte_write(e, &e->env_views[g], PTE_TABLE(PADDR(shadow)));
 		dirview(e)[g] = PTE_VIEW(PADDR(l1));
 		tlb_invalidate(e, UVPD + g * PGSIZE);
+		new_l1 = true;
 	}
 	pte_t *l1 = pte_table(root[g]);
 	if (!(l1[j] & PTE_V)) {
 		if (!create)
 			return NULL;
 		pte_t *l0 = table_alloc(e);
-		if (!l0)
+		if (!l0) {
+			if (new_l1) {	/* undo it: a failed call leaves no table behind */
+				pte_t *shadow = pte_table(e->env_views[g]);
+				pte_write(e, &root[g], 0);
+				pte_write(e, &e->env_views[g], 0);
+				dirview(e)[g] = 0;
+				table_free(e, shadow);
+				table_free(e, l1);
+				tlb_invalidate(e, UVPD + g * PGSIZE);
+			}
 			return NULL;
+		}
 		pte_write(e, &l1[j], PTE_TABLE(PADDR(l0)));
 		pte_table(e->env_views[g])[j] = PTE_VIEW(PADDR(l0));
 		tlb_invalidate(e, UVPT + PDNUM(va) * PGSIZE);
