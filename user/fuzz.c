@@ -7,7 +7,7 @@
  * interesting values (see fuzz_va, fuzz_perm, fuzz_envid). Each result
  * must be one the call may return (and for calls on itself, exactly the
  * error or effect the arguments call for); anything else prints
- * "fuzz: FAIL" and stops. Every 512 calls, and at the end, each fuzzer
+ * "fuzz: FAIL" and stops. Every 512 steps, and at the end, each fuzzer
  * checks that a canary array of its memory is intact; the parent also
  * checks that every page it sees mapped has a reference and that their
  * number is the kernel's count. Now and then a fuzzer fills memory through
