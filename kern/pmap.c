@@ -334,6 +334,12 @@ pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
 }
 
 
+/* The leaf PTE mapping pp with perm; A (and D if writable) set so hardware never has to. */
+static inline pte_t leaf_pte(const struct PageInfo *pp, int perm)
+{
+	return PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
+}
+
 /* page_insert when va's tables do not exist yet: make them first. */
 static int __attribute__((noinline)) page_insert_new_table(struct Env *e, struct PageInfo *pp, uint64_t va,
 							   int perm)
@@ -343,7 +349,8 @@ static int __attribute__((noinline)) page_insert_new_table(struct Env *e, struct
 		return -E_NO_MEM;
 	pp->pp_ref++;
 	e->env_npages++;
-	pte_write(e, pte, PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0));
+	pte_write(e, pte, leaf_pte(pp, perm));
+	tlb_invalidate(e, va);
 	if (perm & PTE_X)
 		fence_i();
 	return 0;
@@ -359,20 +366,17 @@ int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 	pte_t *pte = pgdir_lookup(e->env_pgdir, va);
 	if (!pte)
 		return page_insert_new_table(e, pp, va, perm);
-	pte_t old = *pte, new = PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
+	pte_t old = *pte, new = leaf_pte(pp, perm);
 	if (!(old & PTE_V)) {
 		pp->pp_ref++;
 		e->env_npages++;
-		pte_write(e, pte, new);	/* a new mapping needs no flush: nothing was cached for it */
-	} else if (PTE_ADDR(old) == PTE_ADDR(new)) {
-		pte_write(e, pte, new);	/* the same page: only the permissions change */
-		tlb_invalidate(e, va);
-	} else {
+	} else if (PTE_ADDR(old) != PTE_ADDR(new)) {	/* else the same page: only the permissions change */
 		pp->pp_ref++;
-		pte_write(e, pte, new);
 		page_decref(pa2page(PTE_ADDR(old)));
-		tlb_invalidate(e, va);
 	}
+	pte_write(e, pte, new);
+	/* Even invalid -> valid: sfence.vma orders the store before later table walks. */
+	tlb_invalidate(e, va);
 	if (perm & PTE_X)	/* the page may hold code just written through another mapping */
 		fence_i();
 	return 0;

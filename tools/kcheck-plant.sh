@@ -58,10 +58,10 @@ plant 1 kern/pmap.c 's/^\tpage_decref(pp);$/\tif (!e->env_id)\n\t\tpage_decref(p
 	'has count [0-9]+ but [0-9]+ references' 'page_remove forgets page_decref'
 plant 2 kern/pmap.c 's/^\t\tpp->pp_ref++;$/\t\tpp->pp_ref += e->env_id ? 2 : 1;/' faultalloc \
 	'has count 2 but 1 references' 'page_insert counts a reference twice'
-plant 3 kern/pmap.c 's/^\t\tpte_write(e, pte, new);\t\(\/\* the same page\)/\t\t*pte = new;\t\1/' \
+plant 3 kern/pmap.c 's/^\tpte_write(e, pte, new);$/\tif (PTE_ADDR(old) == PTE_ADDR(new))\n\t\t*pte = new;\n\telse\n\t\tpte_write(e, pte, new);/' \
 	forktree "written behind pte_write's back" 'page_insert changes a PTE in place, not through pte_write'
 plant 4 kern/pmap.c '/^\tkcheck_touch(e);$/d
-s/^\t\tpte_write(e, pte, new);\t\(\/\* the same page\)/\t\t*pte = new;\t\1/' \
+s/^\tpte_write(e, pte, new);$/\tif (PTE_ADDR(old) == PTE_ADDR(new))\n\t\t*pte = new;\n\telse\n\t\tpte_write(e, pte, new);/' \
 	forktree "written behind" 'plant 3, and pgdir_walk does not report the environment'
 plant 5 kern/pmap.c 's/^\t\t\(pte_table(e->env_views\[g\])\[j\] = PTE_VIEW\)/\t\tif (!e->env_id)\n\t\t\t\1/' faultalloc \
 	'views disagree with the tables' 'pgdir_walk leaves the view of a new L0 table stale'
