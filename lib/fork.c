@@ -37,7 +37,7 @@ static int copy_private(uint64_t va, int perm)
  * else holds the page (the other side exited): remap it in place, no copy.
  * The kernel re-checks the count and refuses if it changed; then we copy.
  */
-static int make_writable(uint64_t va, pte_t pte)
+static inline __attribute__((always_inline)) int make_writable(uint64_t va, pte_t pte)
 {
 	int perm = writable_perm(pte);
 	if (pages[PGNUM(PTE_ADDR(pte))].pp_ref == 1 && sys_page_map(0, (void *)va, 0, (void *)va, perm) == 0)
