@@ -17,16 +17,38 @@
 
 volatile int global = 1;
 
-/* The hog: on message k, take every free page, then free k of them; answers with the count it holds. */
+/*
+ * The hog: on message k, take every free page, then free k of them;
+ * answers with the number it holds. The pages go into environments it
+ * exoforks (never run), one L0 table's worth (PER) to each: the checking
+ * kernel (KCHECK=1) rescans the tables of each environment a call touched,
+ * and every 64 calls those of all, so small tables keep it fast.
+ */
+#define PER	NPTENTRIES
+#define KIDS	((envid_t *)0x30000000UL)	/* the hog's list of them */
 static _Noreturn void hog(envid_t parent)
 {
-	uint64_t n = 0;
+	uint64_t n = 0, nkids = 0;
+	if (sys_page_alloc(0, KIDS, RW) < 0)
+		panic("hog: no page for its list");
 	for (;;) {
 		uint64_t k = ipc_recv(NULL, NULL, NULL);
-		while (k != ALL && sys_page_alloc(0, (void *)(FILL + n * PGSIZE), RW) == 0)
+		while (k != ALL) {
+			if (n == nkids * PER) {
+				envid_t kid = sys_exofork();
+				if (kid <= 0)	/* out of memory (a kid never runs: 0 is not returned) */
+					break;
+				KIDS[nkids++] = kid;
+			}
+			if (sys_page_alloc(KIDS[n / PER], (void *)(FILL + n % PER * PGSIZE), RW) < 0)
+				break;
 			n++;
-		for (uint64_t i = 0; i < k && n > 0; i++)
-			sys_page_unmap(0, (void *)(FILL + --n * PGSIZE));
+		}
+		for (uint64_t i = 0; k != ALL && i < k && n > 0; i++, n--)
+			sys_page_unmap(KIDS[(n - 1) / PER], (void *)(FILL + (n - 1) % PER * PGSIZE));
+		if (k == ALL)	/* destroying a kid frees its pages */
+			for (n = 0; nkids > 0;)
+				sys_env_destroy(KIDS[--nkids]);
 		ipc_send(parent, n, NULL, 0);
 		if (k == ALL)
 			exit();
