@@ -46,7 +46,8 @@ int pgfault_setup(void);
 _Noreturn void pgfault_die(const struct UTrapframe *utf, const char *fmt, ...);
 
 /*
- * lib/region.c: fault handling by address region. A region's handler
+ * Fault handling by address region: the table in lib/pgfault.c, the
+ * kinds (demand-zero, growable stack, guard) in lib/region.c. A region's handler
  * returns true when it handled the fault, false for "not mine" (the
  * dispatcher then tries the next region, then set_pgfault_handler's).
  * The table is per environment: fork and sfork give the child its own copy.

@@ -4,9 +4,9 @@
  * fault's address, cause, pc and the two registers it changed (sp, a0);
  * every other register still holds its value at the fault, and we store
  * them into the frame here, which costs less than the kernel copying them.
- * We call the dispatcher (lib/pgfault.c), then restore every register from the frame (so a
- * handler may change them, utf_epc included) and jump to utf_epc without
- * entering the kernel.
+ * We call the dispatcher (lib/pgfault.c), which picks the handler, then
+ * restore every register from the frame (so a handler may change them,
+ * utf_epc included) and jump to utf_epc without entering the kernel.
  *
  * RISC-V jumps only through a register, and restoring all 31 leaves none
  * free, so the user ABI reserves gp (x3): it carries the target of the
