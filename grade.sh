@@ -372,5 +372,52 @@ t remapchild 'remapchild; hello' \
 	'^remapchild: phase 2: children 2 and 3 gone; calls on them get bad environment$' \
 	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!child 1: page' '!user panic'
 
+# ---- fork that composes; fault handling by address region (issue 11) ----
+t forkexec 'forkexec' \
+	'~^forkexec: child: the copy kept R\|W\|X, code returns 2$' \
+	'~^forkexec: parent: the sole-owner upgrade kept R\|W\|X, code returns 3$' \
+	'~^forkexec: sfork: the private copy kept R\|W\|X and is shared, code returns 4$' \
+	'~^forkexec: keeper: still sees its snapshot, code returns 3$' '!user panic' '!user fault'
+t sforkfork 'sforkfork' \
+	'~^sforkfork: A sees B.s writes after B forked$' '~^sforkfork: C sees the snapshot taken at fork time$' \
+	'~^sforkfork: D and E share after D was forked$' \
+	'^sforkfork: A does not see its fork child.s sfork writes$' '!user panic'
+t forklowmem 'forklowmem' \
+	'~^\[[0-9a-f]+\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(store page fault: copy-on-write: out of memory\)$' \
+	'^forklowmem: [1-9][0-9]* forks out of memory, 3 succeeded; the parent carried on$' '!user panic'
+t forkhandler 'forkhandler' \
+	'~^forkhandler: child resumed after the fault, store done, registers kept$' \
+	'~^forkhandler: parent resumed after the fault, store done, registers kept$' \
+	'~^forkhandler: nested: child resumed from both handlers$' \
+	'^forkhandler: nested: parent resumed from both handlers$' '!user panic' '!user fault'
+t forkkeeps 'forkkeeps' \
+	'~^forkkeeps: fork child: own handler and copy-on-write ok$' \
+	'~^forkkeeps: parent after fork: own handler and copy-on-write ok$' \
+	'~^forkkeeps: sfork child: own handler ok$' '^forkkeeps: parent after sfork: own handler ok$' \
+	'!user panic' '!user fault'
+t regionzero 'regionzero' \
+	'^regionzero: 4 pages touched of 1 GiB, 4 mapped, each zero-filled$' \
+	'^regionzero: child sees the parent.s pages copy-on-write and fills new ones itself$' \
+	'^regionzero: parent unchanged by the child$' '!user panic' '!user fault'
+t regionstack 'regionstack' \
+	'^regionstack: recursion 600 deep ok, the stack grew from 1 to 1[4-9][0-9] pages$' \
+	'^regionstack: child: recursing past the limit$' \
+	'^\[00001001\] user fault va 3f7fe[0-9a-f]+ ip [0-9a-f]+ \(store page fault: stack overflow: sp 3f7fe[0-9a-f]+, past the 1024 KiB stack limit\)$' \
+	'^regionstack: parent: the child is gone, our stack unchanged$' '!user panic'
+t regionguard 'regionguard' \
+	'^\[00001001\] user fault va 3000500c ip [0-9a-f]+ \(load page fault: guard region .red zone.\)$' \
+	'^\[00002001\] user fault va 3000fffc ip [0-9a-f]+ \(store page fault: guard region .red zone.\)$' \
+	'^\[00003001\] user fault va 30000000 ip 30000000 \(instruction page fault: guard region .red zone.\)$' \
+	'^regionguard: every access to the guard ended its child$' '!user panic' '!survived'
+t regiontable 'regiontable' \
+	'^regiontable: a handler that says not mine passes the fault on$' \
+	'^regiontable: child: fallback for 50001000$' '^regiontable: parent: fallback for 60000000$' \
+	'^regiontable: after fork each has its own table$' \
+	'^regiontable: child: fallback for 50003000$' '^regiontable: parent: fallback for 60002000$' \
+	'^regiontable: after sfork each has its own table$' \
+	'~^regiontable: fork in a region handler: child resumed$' \
+	'~^regiontable: fork in a region handler: parent resumed$' \
+	'=4 fallback for' '!user panic' '!user fault'
+
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }

@@ -40,8 +40,38 @@ void libmain(int argc, char **argv);
 /* lib/exit.c */
 _Noreturn void exit(void);
 
-/* lib/pgfault.c */
+/* lib/pgfault.c: the one dispatcher every page fault goes through (docs/design.md, section 9) */
 void set_pgfault_handler(void (*handler)(struct UTrapframe *utf));
+int pgfault_setup(void);
+_Noreturn void pgfault_die(const struct UTrapframe *utf, const char *fmt, ...);
+
+/*
+ * Fault handling by address region: the table in lib/pgfault.c, the
+ * kinds (demand-zero, growable stack, guard) in lib/region.c. A region's handler
+ * returns true when it handled the fault, false for "not mine" (the
+ * dispatcher then tries the next region, then set_pgfault_handler's).
+ * The table is per environment: fork and sfork give the child its own copy.
+ */
+struct region;
+typedef bool (*region_handler)(struct UTrapframe *utf, const struct region *rg);
+struct region {
+	uint64_t start, end;		/* [start, end), page-aligned */
+	region_handler handler;
+	const char *name;		/* said in messages */
+	uint64_t arg;			/* the handler's own (the stack's limit, say) */
+};
+#define NREGIONS	32
+/* The library's private page (in the stack's 2 MiB table): the region table; sfork copies it. */
+#define UREGIONS	(PFTEMP + PGSIZE)
+#define STACK_LIMIT_MAX	(USTACKTOP - UREGIONS - 2 * PGSIZE)
+
+int region_add(uint64_t start, uint64_t end, region_handler handler, const char *name, uint64_t arg);
+int region_remove(uint64_t start);
+const struct region *region_find(uint64_t va);
+int region_zero(uint64_t start, uint64_t size, const char *name);
+int region_guard(uint64_t start, uint64_t size, const char *name);
+int region_stack(uint64_t limit);
+int region_prefault(uint64_t va);
 
 /* lib/console.c */
 int getchar(void);
