@@ -192,7 +192,7 @@ envid_t sfork(void)
 	int r;
 	struct forkwalk w = { .stack_bottom = USTACKTOP };	/* no active page: all of the stack is copy-on-write */
 	set_pgfault_handler(pgfault);
-	while (w.stack_bottom > PFTEMP + PGSIZE && (uvpt_lookup(w.stack_bottom - PGSIZE) & PTE_V))
+	while (w.stack_bottom > (uint64_t)PFTEMP + PGSIZE && (uvpt_lookup(w.stack_bottom - PGSIZE) & PTE_V))
 		w.stack_bottom -= PGSIZE;
 
 	envid_t envid = sys_exofork();
