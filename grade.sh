@@ -474,6 +474,7 @@ T_INPUT="$pad"$'hello wor\b\bXY\n\x7f\x7fab\x05c\x7fcd\n\nquit\n' t readlines 'r
 t intervals 'hello' '^i am environment 0{4}1000$' '!^i am environment 0{5}' '=1 ^(hello, ){1}world$'
 t forgeok 'forgeok' '=2 ^kernel: page accounting: [0-9]+ free at boot, [0-9]+ free now: OK$'
 tcmd verdict_leak 'bash tools/verdict-test.sh'
+tcmd gdb 'bash tools/gdb-test.sh'
 tcmd harness 'bash tools/grade-selftest.sh'
 
 echo "$pass passed, $fail failed"
