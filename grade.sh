@@ -471,6 +471,9 @@ pad=$(printf '\002%.0s' $(seq 40))
 T_INPUT="$pad"$'hello wor\b\bXY\n\x7f\x7fab\x05c\x7fcd\n\nquit\n' t readlines 'readlines' \
 	'^readline> hello wor' "^readlines: got 'hello wXY' \(9 characters\)$" \
 	"^readlines: got 'abcd' \(4 characters\)$" '^readlines: done$' '!user panic'
+t buggyhello2 'buggyhello2' \
+	'^\[00001000\] user_mem_check assertion failure for va 008[0-9a-f]{2}000$' \
+	'^\[00001000\] free env 00001000$' '!still alive'
 t intervals 'hello' '^i am environment 0{4}1000$' '!^i am environment 0{5}' '=1 ^(hello, ){1}world$'
 t forgeok 'forgeok' '=2 ^kernel: page accounting: [0-9]+ free at boot, [0-9]+ free now: OK$'
 tcmd verdict_leak 'bash tools/verdict-test.sh'
