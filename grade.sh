@@ -107,7 +107,8 @@ selected() {
 	[ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]
 }
 
-# verdict NAME SECONDS PROBLEMS SHOW-COMMAND: count and print a test's result
+# verdict NAME SECONDS PROBLEMS SHOW OUTFILE: count and print a test's result; on failure,
+# the problems and what function SHOW prints from OUTFILE
 verdict() {
 	local name=$1 secs=$2 problems=$3
 	if [ -z "$problems" ]; then
@@ -116,7 +117,7 @@ verdict() {
 	else
 		echo "$name: ${RED}FAIL${NORM} (${secs}s)"
 		echo "$problems" | sed '/^$/d; s/^/    /'
-		eval "$4" | sed 's/^/    | /'
+		"$4" "$5" | sed 's/^/    | /'
 		fail=$((fail + 1))
 		failed_names="$failed_names $name"
 	fi
@@ -130,6 +131,11 @@ kernel_lines() {
 	else
 		tail -n 40 "$1"
 	fi
+}
+
+last_lines() {
+	echo "--- last lines of output (all of it: $1) ---"
+	tail -n 20 "$1"
 }
 
 # t NAME BOOTARGS EXPECTATION...
@@ -162,7 +168,7 @@ t() {
 		problems="qemu exited with status $rc (the kernel's verdict: $(qemu_status "$rc"))"$'\n'"$problems"
 	fi
 	verdict "$name" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" \
-		"$(echo "$problems" | sed '/^$/d')" 'kernel_lines "$out"'
+		"$(echo "$problems" | sed '/^$/d')" kernel_lines "$out"
 }
 
 # What QEMU's exit status says (kern/poweroff.h).
@@ -183,7 +189,7 @@ tcmd() {
 	bash -c "$cmd" >"$out" 2>&1 </dev/null || problems="'$cmd' failed (status $?)"
 	end=$(date +%s.%N)
 	verdict "$name" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" \
-		"$problems" 'echo "--- last lines of output (all of it: $out) ---"; tail -n 20 "$out"'
+		"$problems" last_lines "$out"
 }
 
 # ---- the kernel foundation ----
