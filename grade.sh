@@ -13,7 +13,7 @@
 #   '~REGEX'     must appear somewhere (any order)
 #   '!REGEX'     must not appear
 #   '=N REGEX'   exactly N lines match
-# T_INPUT='text' t ...  feeds text to the console (QEMU's standard input; /dev/null otherwise).
+# GRADE_INPUT='text' t ...  feeds text to the console (QEMU's standard input; /dev/null otherwise).
 # Every test also requires: the machine powered itself off in time with the kernel's verdict
 # "pass" (QEMU exit status 0: kern/poweroff.c), no kernel panic or trap, and the kernel's
 # page accounting line saying every page came back.
@@ -146,9 +146,9 @@ t() {
 	local out="$OUT/$name.out" start end rc problems=""
 	# The one place QEMU's standard input is chosen.
 	local input=/dev/null
-	if [ -n "${T_INPUT:-}" ]; then
+	if [ -n "${GRADE_INPUT:-}" ]; then
 		input="$OUT/$name.in"
-		printf '%s' "$T_INPUT" > "$input"
+		printf '%s' "$GRADE_INPUT" > "$input"
 	fi
 	if [ -z "$INTERVALS" ]; then
 		for x in "$@"; do
@@ -474,7 +474,7 @@ t jostyle 'jostyle' \
 # Input starts with ignored control characters (^B): the firmware and the kernel's UART set-up
 # may each drop some of what QEMU delivered before the program reads.
 pad=$(printf '\002%.0s' $(seq 40))
-T_INPUT="$pad"$'hello wor\b\bXY\n\x7f\x7fab\x05c\x7fcd\n\nquit\n' t readlines 'readlines' \
+GRADE_INPUT="$pad"$'hello wor\b\bXY\n\x7f\x7fab\x05c\x7fcd\n\nquit\n' t readlines 'readlines' \
 	'^readline> hello wor' "^readlines: got 'hello wXY' \(9 characters\)$" \
 	"^readlines: got 'abcd' \(4 characters\)$" '^readlines: done$' '!user panic'
 t buggyhello2 'buggyhello2' \
