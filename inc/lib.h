@@ -21,12 +21,20 @@
 
 #define USED(x) (void)(x)
 
-/* The read-only views of this environment's page tables, and the kernel's tables. */
-#define uvpt	((volatile const pte_t *)UVPT)	/* uvpt[PGNUM(va)]: leaf PTE */
-#define uvpd	((volatile const pte_t *)UVPD)	/* uvpd[PDNUM(va)]: level-1 entry */
-#define uvpgd	((volatile const pte_t *)UVPGD)	/* uvpgd[GDNUM(va)]: root entry */
-#define envs	((volatile const struct Env *)UENVS)
-#define pages	((volatile const struct PageInfo *)UPAGES)
+/*
+ * The read-only views of this environment's page tables, and the kernel's tables.
+ * Constant pointers, not macros, so that a local variable of the same name shadows
+ * them as it does JOS's arrays; GCC folds them to the address. (JOS's absolute
+ * symbols cannot be reached from code at UTEXT: 255 GiB is beyond a pc-relative reach.)
+ */
+#define USER_VIEW(type, name, addr) \
+	static volatile const type *const name __attribute__((unused)) = (volatile const type *)(addr)
+USER_VIEW(pte_t, uvpt, UVPT);		/* uvpt[PGNUM(va)]: leaf PTE */
+USER_VIEW(pte_t, uvpd, UVPD);		/* uvpd[PDNUM(va)]: level-1 entry */
+USER_VIEW(pte_t, uvpgd, UVPGD);		/* uvpgd[GDNUM(va)]: root entry */
+USER_VIEW(struct Env, envs, UENVS);
+USER_VIEW(struct PageInfo, pages, UPAGES);
+#undef USER_VIEW
 
 /* This environment's slot in envs[]: kept in tp, so each env of an sfork has its own. */
 register volatile const struct Env *thisenv __asm__("tp");
@@ -62,7 +70,7 @@ struct region {
 };
 #define NREGIONS	32
 /* The library's private page (in the stack's 2 MiB table): the region table; sfork copies it. */
-#define UREGIONS	(PFTEMP + PGSIZE)
+#define UREGIONS	((uint64_t)PFTEMP + PGSIZE)
 #define STACK_LIMIT_MAX	(USTACKTOP - UREGIONS - 2 * PGSIZE)
 
 int region_add(uint64_t start, uint64_t end, region_handler handler, const char *name, uint64_t arg);
@@ -72,6 +80,9 @@ int region_zero(uint64_t start, uint64_t size, const char *name);
 int region_guard(uint64_t start, uint64_t size, const char *name);
 int region_stack(uint64_t limit);
 int region_prefault(uint64_t va);
+
+/* lib/readline.c */
+char *readline(const char *prompt);
 
 /* lib/console.c */
 int getchar(void);

@@ -2,6 +2,7 @@
 # Usage: deps.sh prefix   -> make sure the cross compiler, QEMU and OpenSBI are there; print the gcc prefix
 #        deps.sh gdb      -> make sure gdb-multiarch is there
 #        deps.sh gnuplot  -> make sure gnuplot is there (make bench draws a plot)
+#        deps.sh gawk     -> make sure gawk is there (grade.sh: regular expressions with {n} intervals)
 # Missing Debian packages are installed with apt-get (through sudo when not root), saying so first.
 set -u
 
@@ -41,5 +42,8 @@ gdb)
 	;;
 gnuplot)
 	command -v gnuplot >/dev/null 2>&1 || install_pkgs gnuplot-nox
+	;;
+gawk)
+	command -v gawk >/dev/null 2>&1 || install_pkgs gawk
 	;;
 esac
