@@ -71,8 +71,10 @@ t() {
 	fi
 	local out="$OUT/$name.out" start end rc problems
 	start=$(date +%s.%N)
+	times > "$OUT/$name.cpu"	# CPU time of our children (QEMU), before and after
 	timeout "$TIMEOUT" $QEMU_CMD -append "$bootargs" </dev/null 2>&1 | tr -d '\r' > "$out"
 	rc=${PIPESTATUS[0]}
+	times >> "$OUT/$name.cpu"
 	end=$(date +%s.%N)
 	problems=$(match "$out" "$@" \
 		'!kernel panic' '!kernel trap' '!kernel warning' \
@@ -84,6 +86,8 @@ t() {
 	fi
 	local secs
 	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+	secs="${secs}s, cpu $(awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); c[NR] += t[1] * 60 + t[2] } }
+		END { printf "%.1f", c[4] - c[2] }' "$OUT/$name.cpu")"
 	if [ -z "$problems" ]; then
 		echo "$name: ${GREEN}OK${NORM} (${secs}s)"
 		pass=$((pass + 1))
@@ -371,6 +375,26 @@ t remapchild 'remapchild; hello' \
 	'^\[[0-9a-f]+\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(instruction page fault: .*\)$' \
 	'^remapchild: phase 2: children 2 and 3 gone; calls on them get bad environment$' \
 	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!child 1: page' '!user panic'
+
+# ---- kernel lifetime and fairness (issue 12) ----
+t orphans 'orphans' \
+	'^orphans: [0-9]+ pages free$' '=20 ^orphans: round [0-9]+: [0-9]+ pages free$' \
+	'^orphans: 20 rounds, every stuck child freed with its parent, every page back$' \
+	'=122 ^\[[0-9a-f]+\] free env [0-9a-f]+$' '!FAIL' '!user panic' '!blocked with nothing runnable'
+t cputshog 'cputshog' \
+	'^cputshog: printed 256 KiB in [0-9]+ ms; the sibling was scheduled [0-9]+ times meanwhile, longest wait [0-9]+ ms$' \
+	'^cputshog: the sibling kept running; one call printed 4096 bytes$' '!FAIL' '!user panic'
+# On a kernel whose generations wrap after 3 reuses of a slot (ENVGENBITS=2, its own object directory).
+if [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
+	saved_qemu=$QEMU_CMD
+	QEMU_CMD=$(make -s --no-print-directory ENVGENBITS=2 print-qemu 2>/dev/null | tail -1)
+	t genwrap 'genwrap' \
+		'^genwrap: parent 00001001 exited; its child 00001002 waits on with parent 00000000$' \
+		'^genwrap: 00001001 \(the dead parent.s id again\) on the orphan 00001002: destroy bad environment, page_alloc bad environment, page_map bad environment, page_unmap bad environment, set_status bad environment, set_pgfault_upcall bad environment$' \
+		'^genwrap: no rights over the orphan$' '^genwrap: id 00001001 came back after 3 forks$' \
+		'^genwrap: the orphan got its message and exits$' '!destroying' '!FAIL' '!user panic'
+	QEMU_CMD=$saved_qemu
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }
