@@ -15,6 +15,7 @@
 set -u
 cd "$(dirname "$0")"
 TIMEOUT=${TIMEOUT:-60}
+CPULIMIT=${CPULIMIT:-20}	# seconds of CPU one test may take (QEMU's user + system time)
 ONLY=" $* "
 pass=0
 fail=0
@@ -84,10 +85,14 @@ t() {
 	elif [ "$rc" != 0 ]; then
 		problems="qemu exited with status $rc"$'\n'"$problems"
 	fi
-	local secs
+	local secs cpu
 	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-	secs="${secs}s, cpu $(awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); c[NR] += t[1] * 60 + t[2] } }
-		END { printf "%.1f", c[4] - c[2] }' "$OUT/$name.cpu")"
+	cpu=$(awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); c[NR] += t[1] * 60 + t[2] } }
+		END { printf "%.1f", c[4] - c[2] }' "$OUT/$name.cpu")
+	if awk -v c="$cpu" -v l="$CPULIMIT" 'BEGIN { exit !(c >= l) }'; then
+		problems="took ${cpu}s of CPU (limit ${CPULIMIT}s)"$'\n'"$problems"
+	fi
+	secs="${secs}s, cpu $cpu"
 	if [ -z "$problems" ]; then
 		echo "$name: ${GREEN}OK${NORM} (${secs}s)"
 		pass=$((pass + 1))
@@ -384,6 +389,9 @@ t orphans 'orphans' \
 t cputshog 'cputshog' \
 	'^cputshog: printed 256 KiB in [0-9]+ ms; the sibling was scheduled [0-9]+ times meanwhile, longest wait [0-9]+ ms$' \
 	'^cputshog: the sibling kept running; one call printed 4096 bytes$' '!FAIL' '!user panic'
+# Two thirds of memory and a fork under KCHECK=1 is tools/kcheck-cost.sh (too long for here); a quarter:
+t forkfill 'forkfill 25' \
+	'^forkfill: wrote [0-9]+ pages \(25% of [0-9]+\)$' '^forkfill: the child sees them$' '^forkfill: done$' '!user panic'
 # On a kernel whose generations wrap after 3 reuses of a slot (ENVGENBITS=2, its own object directory).
 if [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
 	saved_qemu=$QEMU_CMD

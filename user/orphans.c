@@ -21,25 +21,6 @@ struct box {
 };
 static struct box *const box = (struct box *)BOX;
 
-/* Free pages: those whose count is 0 in pages[] (where the views say pages[] is mapped). */
-static uint64_t free_pages(void)
-{
-	uint64_t n = 0;
-	const uint64_t per = PGSIZE / sizeof(struct PageInfo);
-	for (uint64_t va = UPAGES; va < UPAGES + (UINT64_C(1) << 30) - UENVS_SIZE; va += MEGAPGSIZE) {
-		if (!(uvpd[PDNUM(va)] & PTE_V))
-			continue;
-		for (uint64_t pg = va; pg < va + MEGAPGSIZE; pg += PGSIZE) {
-			if (!(uvpt[PGNUM(pg)] & PTE_V))
-				continue;
-			volatile const struct PageInfo *pi = (volatile const struct PageInfo *)pg;
-			for (uint64_t i = 0; i < per; i++)
-				n += pi[i].pp_ref == 0;
-		}
-	}
-	return n;
-}
-
 /* An exofork child that never runs, holding n pages. */
 static envid_t stuck_child(int n)
 {
@@ -90,7 +71,7 @@ void umain(int argc, char **argv)
 	if (w == 0)
 		return;
 	wait(w);
-	uint64_t before = free_pages();
+	uint64_t before = pages_free(NULL);
 	cprintf("orphans: %lu pages free\n", before);
 	for (int round = 1; round <= rounds; round++) {
 		memset(box, 0, sizeof(*box));
@@ -122,7 +103,7 @@ void umain(int argc, char **argv)
 			ipc_send(box->q, 0, NULL, 0);
 		wait(box->r);
 		wait(box->q);
-		uint64_t now = free_pages();
+		uint64_t now = pages_free(NULL);
 		cprintf("orphans: round %d: %lu pages free\n", round, now);
 		if (!problem && now != before)
 			problem = "pages were not given back";
