@@ -389,9 +389,9 @@ t orphans 'orphans' \
 t cputshog 'cputshog' \
 	'^cputshog: printed 256 KiB in [0-9]+ ms; the sibling was scheduled [0-9]+ times meanwhile, longest wait [0-9]+ ms$' \
 	'^cputshog: the sibling kept running; one call printed 4096 bytes$' '!FAIL' '!user panic'
-# Two thirds of memory and a fork under KCHECK=1 is tools/kcheck-cost.sh (too long for here); a quarter:
-t forkfill 'forkfill 25' \
-	'^forkfill: wrote [0-9]+ pages \(25% of [0-9]+\)$' '^forkfill: the child sees them$' '^forkfill: done$' '!user panic'
+# Two thirds of memory and a fork under KCHECK=1 is tools/kcheck-cost.sh (too long for here); 40%:
+t forkfill 'forkfill 40' \
+	'^forkfill: wrote [0-9]+ pages \(40% of [0-9]+\)$' '^forkfill: the child sees them$' '^forkfill: done$' '!user panic'
 # On a kernel whose generations wrap after 3 reuses of a slot (ENVGENBITS=2, its own object directory).
 if [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
 	saved_qemu=$QEMU_CMD
