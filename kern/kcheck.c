@@ -66,7 +66,7 @@ static int ndirty_tables;
 static uint16_t dirty_envs[MAXDIRTY_ENVS];	/* their views to check */
 static int ndirty_envs;
 static bool overflow;		/* a dirty set overflowed: check everything */
-static uint64_t work;		/* entries visited by the checks since the last full recount */
+static uint64_t work;		/* entries visited by the checks since the last full recount (in one: by it) */
 static uint64_t full_cost;	/* entries the last full recount visited */
 static uint64_t nchecks, nfull, nscans, ntables;	/* for the power-off line */
 
@@ -82,7 +82,7 @@ static inline size_t kva_index(const void *kva)
 	return PGNUM(PADDR(kva) - mem_base);
 }
 
-enum { SCAN_SUM, SCAN_BORN, SCAN_DYING, SCAN_RECOUNT };
+enum { SCAN_BORN, SCAN_DYING, SCAN_RECOUNT };
 struct scan {
 	int how;
 	uint64_t sum, n;
@@ -189,6 +189,15 @@ static void scan_env(struct Env *e, struct scan *s)
 	}
 }
 
+/* e's views agree with its tables. Returns about how many entries that read. */
+static uint64_t check_views(struct Env *e, const char *when)
+{
+	int r = pgdir_check_views(e);
+	if (r < 0)
+		panic("kcheck (%s): env %08x: page-table views disagree with the tables (%d)", when, e->env_id, r);
+	return GDNUM(UVIEWS) + NPTENTRIES * e->env_nptpages / 4;
+}
+
 /* e's tables hold what the checker was told, and its views agree with them. */
 static void check_env(struct Env *e, const char *when, struct scan *s)
 {
@@ -197,9 +206,7 @@ static void check_env(struct Env *e, const char *when, struct scan *s)
 		panic("kcheck (%s): env %08x: its tables hold %lu references, pte_write recorded %lu%s: "
 		      "a table entry was written behind pte_write's back", when, e->env_id, s->n, kenv[x].n,
 		      s->n == kenv[x].n ? " (but different ones)" : "");
-	int r = pgdir_check_views(e);
-	if (r < 0)
-		panic("kcheck (%s): env %08x: page-table views disagree with the tables (%d)", when, e->env_id, r);
+	work += s->n + check_views(e, when);
 }
 
 /* Page table t holds the reference entries pte_write recorded in it (its role says which entries count). */
@@ -305,11 +312,7 @@ void kcheck(const char *when)
 		struct Env *e = &envs[dirty_envs[k]];
 		if (e->env_status == ENV_FREE || !e->env_pgdir)
 			continue;
-		int r = pgdir_check_views(e);
-		if (r < 0)
-			panic("kcheck (%s): env %08x: page-table views disagree with the tables (%d)", when,
-			      e->env_id, r);
-		work += GDNUM(UVIEWS) + NPTENTRIES * e->env_nptpages / 4;	/* about what that read */
+		work += check_views(e, when);
 		nscans++;
 	}
 	for (int k = 0; k < ndirty_pages; k++)
@@ -324,7 +327,7 @@ static void kcheck_full(const char *why)
 	char when[64];
 	snprintf(when, sizeof(when), "%s, full recount", why);
 	nfull++;
-	uint64_t cost = 2 * npages;	/* the loops over every page, and the free list */
+	work = 2 * npages;	/* the loops over every page, and the free list; check_env adds the tables */
 	for (size_t i = 0; i < npages; i++)
 		kp[i].recount = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
 	for (int x = 0; x < NENV; x++) {
@@ -334,7 +337,6 @@ static void kcheck_full(const char *why)
 		struct scan s = { .how = SCAN_RECOUNT };
 		scan_env(e, &s);
 		check_env(e, when, &s);
-		cost += s.n + GDNUM(UVIEWS) + NPTENTRIES * e->env_nptpages / 4;
 	}
 
 	size_t listed = 0;
@@ -359,7 +361,7 @@ static void kcheck_full(const char *why)
 	/* Every listed page is KCP_FREE and the list has no repeats, so equal counts mean equal sets. */
 	check_nfree(when);
 	clear_dirty();
-	full_cost = cost;
+	full_cost = work;
 	work = 0;
 }
 
@@ -481,7 +483,6 @@ void kcheck_env_dying(struct Env *e)
 	scan_env(e, &s);
 	check_env(e, "environment dying", &s);
 	kenv[e - envs].sum = kenv[e - envs].n = 0;
-	work += s.n + GDNUM(UVIEWS) + NPTENTRIES * e->env_nptpages / 4;
 }
 
 #endif
