@@ -123,6 +123,7 @@ static inline pte_t uvpt_lookup(uint64_t va)
 
 /* lib/uvpt.c */
 uint32_t page_refs(uint64_t va);
+uint64_t pages_free(uint64_t *total);
 
 /* lib/fork.c */
 envid_t fork(void);

@@ -15,6 +15,7 @@ static void putch(int c, void *cnt)
 int vcprintf(const char *fmt, va_list ap)
 {
 	int cnt = 0;
+	cons_kernel_line();
 	vprintfmt(putch, &cnt, fmt, ap);
 	return cnt;
 }
