@@ -4,6 +4,7 @@
 #include <kern/cpu.h>
 #include <kern/sbi.h>
 #include <kern/kcheck.h>
+#include <kern/monitor.h>
 #include <inc/stdio.h>
 
 size_t boot_free_pages;
@@ -52,5 +53,6 @@ static _Noreturn void sched_halt(void)
 	else
 		cprintf("kernel: page accounting: %lu free at boot, %lu free now: LEAK of %ld pages\n",
 			boot_free_pages, npages_free, (long)(boot_free_pages - npages_free));
+	monitor_halt();	/* +monitor: until its poweroff */
 	sbi_shutdown();
 }
