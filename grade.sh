@@ -440,7 +440,7 @@ continue
 	'^K> backtrace$' '^Stack backtrace:$' '^  fp [0-9a-f]+ ra [0-9a-f]+ monitor\+[0-9]+$' \
 	'^  fp [0-9a-f]+ ra [0-9a-f]+ user_trap\+[0-9]+$' '^  user environment 00001000: ip 008[0-9a-f]+ ra ' \
 	'^K> envs$' '^  id       parent   status        runs pages tables name$' \
-	'^\* 00001000 00000000 running +1 +[0-9]+ +[0-9]+ breakpoint$' \
+	'^\* 00001000 00000000 running +[0-9]+ +[0-9]+ +[0-9]+ breakpoint$' \
 	'^K> vm 1000$' '^  0000800000 00000000[0-9a-f]+ r-xu +1$' '^  3f7fffd000 00000000[0-9a-f]+ rw-u +1$' \
 	'^\[00001000\] [0-9]+ pages mapped below UTOP, [0-9]+ page-table pages$' \
 	"^no environment 'zz'" '^usage: vm ENVID$' "^no environment '1234567890123456789'" \
@@ -450,7 +450,7 @@ continue
 	'^help - Display this list of commands$' '^K> continue$' '^breakpoint: survived ebreak!$' \
 	'^\[00001000\] exiting gracefully$' '=1 ^Welcome to the JOS kernel monitor!$' '!^Unknown command .(helq|x)'
 # kill destroys the stopped environment; the other one carries on.
-GRADE_INPUT=$'envs\nkill\n' t monitor_kill 'breakpoint; hello' \
+GRADE_INPUT=$'envs\nkill\n' t monitor_kill '+nopreempt breakpoint; hello' \
 	'^\[00001000\] breakpoint at ip [0-9a-f]+$' '^Welcome to the JOS kernel monitor!$' \
 	'^  00001001 00000000 runnable +0 +[0-9]+ +[0-9]+ hello$' '^K> kill$' '^\[00001000\] free env 00001000$' \
 	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
@@ -486,7 +486,7 @@ GRADE_INPUT=$'si\nsi\nkill\n' t monitor_si_bad 'stepper bad; hello' \
 # its parent (reference count 2, then 1), and the parent, running that code meanwhile, never meets it.
 fork_after=$(step_addr fork_after)
 fork_page=$(printf '%010x' $((0x$fork_after & ~0xfff)))
-GRADE_INPUT=$'vm 1001\nsi\nvm 1001\ncontinue\n' t monitor_si_fork 'stepper fork' \
+GRADE_INPUT=$'vm 1001\nsi\nvm 1001\ncontinue\n' t monitor_si_fork '+nopreempt stepper fork' \
 	'^\[00001001\] breakpoint at ip [0-9a-f]+$' "^  $fork_page [0-9a-f]+ r-xu +2\$" '^K> si$' \
 	"^\\[00001001\\] single step: ip 0*$fork_after\$" "^  $fork_page [0-9a-f]+ r-xu +1\$" \
 	'~^stepper: parent done$' '~^stepper: child done$' '!^\[00001000\] breakpoint' '=1 ^Welcome'
