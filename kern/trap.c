@@ -26,6 +26,7 @@ void trap_init_percpu(void)
 	csr_write(stvec, kernelvec);
 	csr_write(sie, 0);
 	csr_write(scounteren, 0x7);	/* user may read cycle, time, instret */
+	csr_clear(sstatus, SSTATUS_FS);	/* FPU off (the firmware leaves it on): no FP state to save, FP instructions trap */
 }
 
 const char *trap_cause_name(uint64_t scause)
