@@ -71,7 +71,7 @@ static _Noreturn void __attribute__((noinline)) upcall_refused(struct Env *e, st
 								uint64_t cause, uint64_t va)
 {
 	uint64_t upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
-	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
+	pte_t *xpte = pgdir_walk(e, UXSTACKTOP - PGSIZE, false);
 	if (!upcall)
 		user_fault(e, cause, va, NULL);
 	if (!xpte || (*xpte & UXSTACK_PERM) != UXSTACK_PERM)
@@ -113,7 +113,7 @@ static void __attribute__((noinline)) trace_pgfault(struct Env *e, uint64_t va, 
 static inline __attribute__((always_inline)) _Noreturn void
 deliver(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, uint64_t frame, pte_t *xpte)
 {
-	pte_t *pte = va < ULIM ? pgdir_lookup(e->env_pgdir, va) : NULL;
+	pte_t *pte = pgdir_walk(e, va, false);
 	struct UTrapframe *utf = (struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + PGOFF(frame));
 	uint64_t epc = tf->tf_epc;
 	bool present = pte && (*pte & PTE_V);
@@ -162,7 +162,7 @@ __attribute__((optimize("omit-frame-pointer"))) void page_fault_trap(struct Trap
 {
 	struct Env *e = curenv;
 	uint64_t va = csr_read(stval), upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
-	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
+	pte_t *xpte = pgdir_walk(e, UXSTACKTOP - PGSIZE, false);
 
 	tf->tf_cause = cause;
 	tf->tf_tval = va;
