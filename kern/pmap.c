@@ -391,6 +391,18 @@ int user_mem_check(struct Env *e, uint64_t va, size_t len, int perm)
 	return 0;
 }
 
+/* Copy len bytes at va in e's memory to dst, through the direct map; -E_FAULT if e cannot read them all. */
+int copy_from_user(struct Env *e, void *dst, uint64_t va, size_t len)
+{
+	if (user_mem_check(e, va, len, PTE_R) < 0)
+		return -E_FAULT;
+	for (size_t n; len > 0; va += n, dst = (char *)dst + n, len -= n) {
+		n = MIN(len, PGSIZE - PGOFF(va));
+		memcpy(dst, (char *)KADDR(PTE_ADDR(*pgdir_walk(e, va, false))) + PGOFF(va), n);
+	}
+	return 0;
+}
+
 void user_mem_assert(struct Env *e, uint64_t va, size_t len, int perm)
 {
 	if (user_mem_check(e, va, len, perm) < 0) {

@@ -139,6 +139,7 @@ static inline void pte_write(struct Env *e, pte_t *pte, pte_t val)
 /* Checking user pointers without faulting: walk the tables. */
 int user_mem_check(struct Env *e, uint64_t va, size_t len, int perm);
 void user_mem_assert(struct Env *e, uint64_t va, size_t len, int perm);
+int copy_from_user(struct Env *e, void *dst, uint64_t va, size_t len);
 extern uint64_t user_mem_check_addr;
 
 void map_shared_region(uint64_t uva, const void *kva, size_t size);

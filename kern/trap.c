@@ -161,11 +161,9 @@ deliver_nested(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va,
 __attribute__((optimize("omit-frame-pointer"))) void page_fault_trap(struct Trapframe *tf, uint64_t cause)
 {
 	struct Env *e = curenv;
-	uint64_t va = csr_read(stval), upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
+	uint64_t va = tf->tf_tval, upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
 	pte_t *xpte = pgdir_walk(e, UXSTACKTOP - PGSIZE, false);
 
-	tf->tf_cause = cause;
-	tf->tf_tval = va;
 	if (!upcall || !xpte || (*xpte & UXSTACK_PERM) != UXSTACK_PERM ||
 	    (cause == CAUSE_FETCH_PAGE_FAULT && tf->tf_epc == upcall))
 		upcall_refused(e, tf, cause, va);
@@ -185,7 +183,6 @@ static void __attribute__((noinline)) user_exception(struct Env *e, struct Trapf
 	} else if (cause & SCAUSE_INTR) {
 		cprintf("kernel: unexpected interrupt %lx\n", cause);
 	} else {
-		tf->tf_tval = csr_read(stval);
 		user_fault(e, cause, tf->tf_tval, NULL);
 	}
 }
@@ -194,7 +191,6 @@ static void __attribute__((noinline)) user_exception(struct Env *e, struct Trapf
 void syscall_trap(struct Trapframe *tf)
 {
 	struct PushRegs *r = &tf->tf_regs;
-	tf->tf_cause = CAUSE_USER_ECALL;
 	tf->tf_epc += 4;
 	r->a0 = syscall(r->a7, r->a0, r->a1, r->a2, r->a3, r->a4);
 	struct Env *e = curenv;
@@ -206,7 +202,6 @@ void syscall_trap(struct Trapframe *tf)
 /* From kern/trapentry.S for every other trap from user mode: the timer, faults other than page faults. */
 void user_trap(struct Trapframe *tf, uint64_t cause)
 {
-	tf->tf_cause = cause;
 	user_exception(curenv, tf, cause);
 	resume_or_yield();
 }
