@@ -134,9 +134,12 @@ static int sys_page_alloc(envid_t envid, uint64_t va, uint64_t perm)
  * The page src may hand to dst at dstva with perm (page_map and IPC), or
  * NULL if it may not: srcva must be aligned and mapped below UTOP, perm
  * valid, and write is never granted to a page read-only at the source,
- * with one exception: a copy-on-write page whose only reference is this
- * very mapping may become writable in place, since nobody else can see it.
- * The kernel counts the references itself, so the answer cannot go stale.
+ * with one exception: a page may be mapped writable over its own read-only
+ * mapping (R without W or X: code never becomes writable) at the same
+ * address when that mapping is its only reference, since nobody else can
+ * see it (fork's copy-on-write fault on a page the other side has let go). The kernel counts the references itself, so the
+ * answer cannot go stale; it never reads the software bits (PTE_COW), which
+ * are user space's.
  */
 static struct PageInfo *grantable_page(struct Env *src, uint64_t srcva, struct Env *dst, uint64_t dstva,
 				       uint64_t perm)
@@ -146,8 +149,8 @@ static struct PageInfo *grantable_page(struct Env *src, uint64_t srcva, struct E
 	if (!uva_ok(srcva) || !perm_ok(perm) || !(pp = page_lookup(src, srcva, &pte)))
 		return NULL;
 	if ((perm & PTE_W) && !(*pte & PTE_W)) {
-		bool sole_cow = (*pte & PTE_COW) && pp->pp_ref == 1 && src == dst && srcva == dstva;
-		if (!sole_cow)
+		bool sole_mapping_in_place = !(*pte & PTE_X) && src == dst && srcva == dstva && pp->pp_ref == 1;
+		if (!sole_mapping_in_place)
 			return NULL;
 	}
 	return pp;
