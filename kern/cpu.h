@@ -29,7 +29,6 @@ struct cpu {
 	struct Env *env;		/* environment running on this hart, or NULL */
 	uint64_t hartid;
 	int id;				/* index in cpus[] */
-	bool started;
 };
 
 extern struct cpu cpus[NCPU];

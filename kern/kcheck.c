@@ -44,7 +44,6 @@
 #define KCP_DIRTY	0x2	/* in dirty_pages[] */
 
 struct kcpage *kcheck_pages;
-#define kp kcheck_pages
 
 static bool on;			/* from kcheck_init (after the boot self-checks) */
 static size_t nfree;		/* pages with KCP_FREE */
@@ -89,13 +88,13 @@ static size_t page_index(pte_t val, const struct Env *e, const char *what)
 
 static void mark_page(size_t i)
 {
-	if (kp[i].flags & KCP_DIRTY)
+	if (kcheck_pages[i].flags & KCP_DIRTY)
 		return;
 	if (ndirty_pages == MAXDIRTY_PAGES) {
 		overflow = true;
 		return;
 	}
-	kp[i].flags |= KCP_DIRTY;
+	kcheck_pages[i].flags |= KCP_DIRTY;
 	dirty_pages[ndirty_pages++] = i;
 }
 
@@ -118,16 +117,16 @@ static void visit(struct scan *s, const struct Env *e, const void *where, pte_t 
 	s->sum += entry_hash(where, val);
 	s->n++;
 	if (s->how == SCAN_BORN) {
-		kp[i].refs++;
+		kcheck_pages[i].refs++;
 		mark_page(i);
 	} else if (s->how == SCAN_DYING) {
-		if (kp[i].refs == 0)
+		if (kcheck_pages[i].refs == 0)
 			panic("kcheck: env %08x dies holding %s %lx, which the checker never counted",
 			      e->env_id, what, PTE_ADDR(val));
-		kp[i].refs--;
+		kcheck_pages[i].refs--;
 		mark_page(i);
 	} else if (s->how == SCAN_RECOUNT) {
-		kp[i].recount++;
+		kcheck_pages[i].recount++;
 	}
 }
 
@@ -174,15 +173,15 @@ static void check_env(struct Env *e, const char *when, struct scan *s)
 static void check_page(size_t i, const char *when)
 {
 	struct PageInfo *pp = &pages[i];
-	bool isfree = kp[i].flags & KCP_FREE;
-	if (pp->pp_ref != kp[i].refs)
+	bool isfree = kcheck_pages[i].flags & KCP_FREE;
+	if (pp->pp_ref != kcheck_pages[i].refs)
 		panic("kcheck (%s): page %lx has count %u but %u references%s", when, page2pa(pp),
-		      pp->pp_ref, kp[i].refs, isfree ? " and is on the free list" : "");
+		      pp->pp_ref, kcheck_pages[i].refs, isfree ? " and is on the free list" : "");
 	if (isfree != (pp->pp_ref == 0))
 		panic("kcheck (%s): page %lx has count %u but is %son the free list", when, page2pa(pp),
 		      pp->pp_ref, isfree ? "" : "not ");
 	/* The free list links free pages only; page_free insists on a NULL link. */
-	if (isfree ? pp->pp_link && !(kp[pp->pp_link - pages].flags & KCP_FREE) : pp->pp_link != NULL)
+	if (isfree ? pp->pp_link && !(kcheck_pages[pp->pp_link - pages].flags & KCP_FREE) : pp->pp_link != NULL)
 		panic("kcheck (%s): page %lx (%s) links to page %lx", when, page2pa(pp),
 		      isfree ? "free" : "in use", pp->pp_link ? page2pa(pp->pp_link) : 0);
 }
@@ -193,7 +192,7 @@ static void check_nfree(const char *when)
 	if (npages_free != nfree)
 		panic("kcheck (%s): npages_free is %lu but %lu pages were freed and not allocated since",
 		      when, npages_free, nfree);
-	if (head ? !(kp[head - pages].flags & KCP_FREE) : nfree != 0)
+	if (head ? !(kcheck_pages[head - pages].flags & KCP_FREE) : nfree != 0)
 		panic("kcheck (%s): the free list starts with page %lx, which is not free", when,
 		      head ? page2pa(head) : 0);
 }
@@ -203,7 +202,7 @@ static void kcheck_full(const char *when);
 static void clear_dirty(void)
 {
 	for (int k = 0; k < ndirty_pages; k++)
-		kp[dirty_pages[k]].flags &= ~KCP_DIRTY;
+		kcheck_pages[dirty_pages[k]].flags &= ~KCP_DIRTY;
 	for (int k = 0; k < ndirty_envs; k++)
 		kenv[dirty_envs[k]].dirty = false;
 	ndirty_pages = ndirty_envs = 0;
@@ -214,12 +213,12 @@ static void clear_dirty(void)
 void kcheck_init(void)
 {
 	for (size_t i = 0; i < npages; i++) {
-		kp[i].refs = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
-		kp[i].flags = 0;
+		kcheck_pages[i].refs = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
+		kcheck_pages[i].flags = 0;
 	}
 	nfree = 0;
 	for (struct PageInfo *pp = kcheck_free_list(); pp && nfree <= npages; pp = pp->pp_link, nfree++)
-		kp[pp - pages].flags |= KCP_FREE;
+		kcheck_pages[pp - pages].flags |= KCP_FREE;
 	on = true;
 	kcheck_full("boot");
 }
@@ -255,7 +254,7 @@ static void kcheck_full(const char *why)
 	snprintf(when, sizeof(when), "%s, full recount", why);
 	nfull++;
 	for (size_t i = 0; i < npages; i++)
-		kp[i].recount = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
+		kcheck_pages[i].recount = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
 	for (int x = 0; x < NENV; x++) {
 		struct Env *e = &envs[x];
 		if (e->env_status == ENV_FREE || !e->env_pgdir)
@@ -267,7 +266,7 @@ static void kcheck_full(const char *why)
 
 	size_t listed = 0;
 	for (struct PageInfo *pp = kcheck_free_list(); pp; pp = pp->pp_link) {
-		if (!(kp[pp - pages].flags & KCP_FREE))
+		if (!(kcheck_pages[pp - pages].flags & KCP_FREE))
 			panic("kcheck (%s): page %lx is on the free list but was never freed", when, page2pa(pp));
 		if (++listed > npages)
 			panic("kcheck (%s): the free list loops", when);
@@ -275,13 +274,13 @@ static void kcheck_full(const char *why)
 	if (listed != npages_free)
 		panic("kcheck (%s): %lu pages on the free list, npages_free says %lu", when, listed, npages_free);
 	for (size_t i = 0; i < npages; i++) {
-		if (pages[i].pp_ref != kp[i].recount)
+		if (pages[i].pp_ref != kcheck_pages[i].recount)
 			panic("kcheck (%s): page %lx has count %u but %u references", when,
-			      page2pa(&pages[i]), pages[i].pp_ref, kp[i].recount);
-		if (kp[i].refs != kp[i].recount)
+			      page2pa(&pages[i]), pages[i].pp_ref, kcheck_pages[i].recount);
+		if (kcheck_pages[i].refs != kcheck_pages[i].recount)
 			panic("kcheck (%s): page %lx has %u references but pte_write saw %u: "
 			      "a table entry was written behind its back", when,
-			      page2pa(&pages[i]), kp[i].recount, kp[i].refs);
+			      page2pa(&pages[i]), kcheck_pages[i].recount, kcheck_pages[i].refs);
 		check_page(i, when);
 	}
 	/* Every listed page is KCP_FREE and the list has no repeats, so equal counts mean equal sets. */
@@ -310,17 +309,17 @@ void kcheck_pte(struct Env *e, pte_t *pte, pte_t val)
 		panic("kcheck: pte_write for an environment outside envs[]");
 	if (old & PTE_V) {
 		size_t i = page_index(old, e, "entry");
-		if (kp[i].refs == 0)
+		if (kcheck_pages[i].refs == 0)
 			panic("kcheck: env %08x drops a reference to page %lx, which the checker never counted",
 			      e->env_id, PTE_ADDR(old));
-		kp[i].refs--;
+		kcheck_pages[i].refs--;
 		kenv[x].sum -= entry_hash(pte, old);
 		kenv[x].n--;
 		mark_page(i);
 	}
 	if (val & PTE_V) {
 		size_t i = page_index(val, e, "entry");
-		kp[i].refs++;
+		kcheck_pages[i].refs++;
 		kenv[x].sum += entry_hash(pte, val);
 		kenv[x].n++;
 		mark_page(i);
@@ -341,14 +340,14 @@ void kcheck_page(struct PageInfo *pp, int what)
 		return;
 	size_t i = pp - pages;
 	if (what == KC_ALLOC) {
-		if (!(kp[i].flags & KCP_FREE))
+		if (!(kcheck_pages[i].flags & KCP_FREE))
 			panic("kcheck: page_alloc returned page %lx, which is not free", page2pa(pp));
-		kp[i].flags &= ~KCP_FREE;
+		kcheck_pages[i].flags &= ~KCP_FREE;
 		nfree--;
 	} else if (what == KC_FREE) {
-		if (kp[i].flags & KCP_FREE)
+		if (kcheck_pages[i].flags & KCP_FREE)
 			panic("kcheck: page %lx freed twice", page2pa(pp));
-		kp[i].flags |= KCP_FREE;
+		kcheck_pages[i].flags |= KCP_FREE;
 		nfree++;
 	}
 	mark_page(i);

@@ -35,8 +35,6 @@ static uint64_t boot_next, boot_limit;	/* boot_alloc's bump pointer (kernel addr
 static pte_t *shared_l1;		/* L1 table of gigabyte 254 (UENVS, UPAGES), in every env */
 static pte_t *shared_shadow;		/* its view: leaves of its L0 tables */
 
-extern char kern_start[], etext[], erodata[], end[];
-
 /* Entries made from a physical address (pte_next_table() goes the other way). */
 #define TABLE_PTE(pa)	(PA2PTE(pa) | PTE_V)			/* points to the next level */
 #define VIEW_PTE(pa)	(PA2PTE(pa) | PTE_V | PTE_R | PTE_U | PTE_A)	/* read-only user leaf */

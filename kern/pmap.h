@@ -17,6 +17,7 @@ extern uint64_t mem_base;
 extern size_t npages_free;
 extern pte_t *kern_pgdir;
 extern uint64_t kern_satp;
+extern char kern_start[], etext[], erodata[], end[];	/* from kern/kernel.ld */
 
 #define PP_RESERVED	0x1	/* kernel image, firmware, boot allocations: never freed */
 
@@ -144,5 +145,9 @@ extern uint64_t user_mem_check_addr;
 
 void map_shared_region(uint64_t uva, const void *kva, size_t size);
 int pgdir_check_views(struct Env *e);
+
+/* kern/pmap_check.c: the boot self-checks. */
+void check_page_alloc(void);
+void check_pgdir(void);
 
 #endif

@@ -199,7 +199,8 @@ strtol(const char *s, char **endptr, int base)
 }
 
 /*
- * The word loops below load each 64-byte block entirely before storing it,
+ * The word loops below load each block (128 bytes forward, 64 backward)
+ * entirely before storing it,
  * so the forward copy is safe for overlapping regions when dst < src and
  * the backward copy when dst > src.
  */

@@ -281,7 +281,7 @@ static void envid_checks(void)
 static void bad_status(envid_t id)
 {
 	EXPECT(sys_env_set_status(id, ENV_FREE), -E_INVAL);
-	EXPECT(sys_env_set_status(id, ENV_DYING), -E_INVAL);
+	EXPECT(sys_env_set_status(id, ENV_NOT_RUNNABLE + 1), -E_INVAL);
 	EXPECT(sys_env_set_status(id, ENV_RUNNING), -E_INVAL);
 	EXPECT(sys_env_set_status(id, 99), -E_INVAL);
 	EXPECT(sys_env_set_status(id, -1), -E_INVAL);

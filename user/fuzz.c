@@ -376,7 +376,7 @@ static void fuzz_destroy(void)
 
 static void fuzz_set_status(void)
 {
-	static const uint64_t statuses[] = { ENV_RUNNABLE, ENV_NOT_RUNNABLE, ENV_FREE, ENV_DYING, ENV_RUNNING,
+	static const uint64_t statuses[] = { ENV_RUNNABLE, ENV_NOT_RUNNABLE, ENV_FREE, ENV_NOT_RUNNABLE + 1, ENV_RUNNING,
 					     99, -1UL, (1UL << 32) | ENV_RUNNABLE };
 	uint64_t id = fuzz_envid(), st = pick(5) ? statuses[pick(ARRAY_SIZE(statuses))] : next();
 	if (is_self(id) && st == ENV_NOT_RUNNABLE)	/* nobody would wake us */
