@@ -32,7 +32,7 @@ static inline __attribute__((always_inline)) uint64_t noarg(void)
 #define SYSCALL_(num, x0, x1, x2, x3, x4, ...)	ecall(num, (uint64_t)(x0), (uint64_t)(x1), (uint64_t)(x2), \
 						      (uint64_t)(x3), (uint64_t)(x4))
 
-int64_t syscall(int num, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
+int64_t syscall(uint64_t num, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
 	return SYSCALL(num, a0, a1, a2, a3, a4);
 }
