@@ -130,7 +130,7 @@ deliver(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, uint64
 	tf->tf_epc = e->env_pgfault_upcall;
 	if (trace)
 		trace_pgfault(e, va, cause, present, epc);
-	env_resume(e);	/* still running: a delivered fault does not stop it */
+	env_resume(curenv);	/* = e, still running; curenv keeps e out of a saved register */
 }
 
 /*
