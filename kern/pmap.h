@@ -79,7 +79,7 @@ static inline __attribute__((always_inline)) pte_t *pt_walk(pte_t *root, uint64_
 							   table_maker *make, void *ctx)
 {
 	pte_t *table = root;
-#pragma GCC unroll 2
+#pragma GCC unroll 2	/* two plain steps: GCC keeps a counted loop otherwise */
 	for (int l = 2; l > level; l--) {
 		pte_t *slot = &table[PTX(l, va)];
 		if (!(*slot & PTE_V) && (!make || make(ctx, slot, va, l) < 0))
