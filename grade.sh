@@ -356,7 +356,9 @@ t remapchild 'remapchild; hello' \
 # ---- one canonical path per mechanism (issue 13) ----
 t settf 'settf' \
 	'^settf: resumed at the new pc with s0\.\.s11 and a0 from the new frame$' \
-	'^settf: bad frame pointers and env ids refused$' '^\[00001000\] exiting gracefully$' '!FAIL' '!user panic'
+	'^settf: bad frame pointers and env ids refused$' \
+	'^\[00001001\] user fault va 00001000 ip 00001000 \(instruction page fault\)$' \
+	'^settf: child 00001001 done$' '^\[00001000\] exiting gracefully$' '!FAIL' '!user panic'
 t soleupgrade 'soleupgrade' \
 	'^soleupgrade: all checks passed$' '^\[00001000\] exiting gracefully$' '!FAIL' '!user panic'
 t libcalls 'blockrecv; libcalls 1000' \

@@ -35,7 +35,10 @@ extern struct cpu cpus[NCPU];
 extern int ncpu;
 extern char kstacks[];
 
-/* tp, set by boot/entry.S and by trap entry; GCC never allocates it. A register variable, not an asm read, so that curenv is one load: ld rd, 48(tp). */
+/*
+ * tp, set by boot/entry.S and by trap entry; GCC never allocates it. A
+ * register variable, not an asm read, so that curenv is one load (ld rd, 48(tp)).
+ */
 register struct cpu *cpu_tp __asm__("tp");
 
 static inline struct cpu *mycpu(void)

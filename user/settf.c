@@ -2,7 +2,8 @@
  * sys_env_set_trapframe on the caller itself: the call resumes the caller
  * at the new pc with every register from the new frame, the callee-saved
  * ones (s0..s11) included, which the system-call return alone would not
- * reload (kern/trapentry.S). Then the calls a bad argument must refuse.
+ * reload (kern/trapentry.S). Then the calls a bad argument must refuse,
+ * and the call on a child.
  */
 #include <inc/lib.h>
 
@@ -48,6 +49,18 @@ void settf_check(void)
 		cprintf("settf: bad frame pointers and env ids refused\n");
 	else
 		cprintf("settf: FAIL: bad arguments returned %d %d %d %d\n", r1, r2, r3, r4);
+
+	/* On a child: it starts at the new pc (unmapped, so it dies there, saying where). */
+	envid_t child = sys_exofork();
+	if (child == 0)
+		panic("settf: the child ran with its old frame");
+	tf.tf_epc = 0x1000;
+	int r = sys_env_set_trapframe(child, &tf);
+	if (r < 0 || (r = sys_env_set_status(child, ENV_RUNNABLE)) < 0)
+		panic("settf: setting the child's frame: %e", r);
+	while (envs[ENVX(child)].env_id == child && envs[ENVX(child)].env_status != ENV_FREE)
+		sys_yield();
+	cprintf("settf: child %08x done\n", child);
 	exit();
 }
 
