@@ -1,40 +1,76 @@
 #!/usr/bin/env bash
 # The test suite: boots each program under QEMU and checks what it prints.
-#   bash grade.sh [NAME...]   run all tests, or only those named (make grade runs them all)
-# Each test prints "NAME: OK (time)" or "NAME: FAIL" with what went wrong and the tail of
-# the output; the last line is "N passed, N failed"; the exit status is 1 on any failure.
+#   bash grade.sh [NAME...]   run all tests, or only those named (make grade runs them all);
+#                             a name that is no test is an error that lists the tests
+#   bash grade.sh --list      print the test names
+#   bash grade.sh --info      print the timeout and where the outputs go
+# Each test prints "NAME: OK (time)" or "NAME: FAIL" with what went wrong and the kernel's
+# output (the lines after the firmware banner); the last line is "N passed, N failed"; the
+# exit status is 1 on any failure. Each test's full output stays in OBJDIR/grade/NAME.out.
 #
 # A test is: t NAME 'BOOTARGS' [expectation...]
-#   'REGEX'      a line matching this extended regex (awk: no {n} intervals) must appear, after the previous plain match
+#   'REGEX'      a line matching this extended regex (gawk: {n} intervals work) must appear, after the previous plain match
 #   '~REGEX'     must appear somewhere (any order)
 #   '!REGEX'     must not appear
 #   '=N REGEX'   exactly N lines match
-# Every test also requires: the machine powered itself off in time, no kernel panic or trap,
-# and the kernel's page accounting line saying every page came back.
+# GRADE_INPUT='text' t ...  feeds text to the console (QEMU's standard input; /dev/null otherwise).
+# Every test also requires: the machine powered itself off in time with the kernel's verdict
+# "pass" (QEMU exit status 0: kern/poweroff.c), no kernel panic or trap, and the kernel's
+# page accounting line saying every page came back.
+# A test can also be a command: tcmd NAME 'COMMAND' passes if COMMAND exits 0.
 
 set -u
 cd "$(dirname "$0")"
+# A KCHECK=1 kernel checks its pages after every system call: it gets four times as long.
 TIMEOUT=${TIMEOUT:-60}
+[ "${KCHECK:-}" = 1 ] && TIMEOUT=$((TIMEOUT * 4))
 ONLY=" $* "
 pass=0
 fail=0
 failed_names=""
+LISTING=""
 
 if [ -t 1 ]; then GREEN=$'\e[32m'; RED=$'\e[31m'; NORM=$'\e[0m'; else GREEN=; RED=; NORM=; fi
 
-make -s all >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-QEMU_CMD=$(make -s --no-print-directory print-qemu | tail -1)
+case "${1:-}" in
+--list)
+	LISTING=1
+	exec 3>&1 >/dev/null ;;	# only the names (fd 3) are printed
+--info)
+	echo "timeout ${TIMEOUT}s; outputs in $(make -s --no-print-directory print-objdir)/grade/"
+	exit 0 ;;
+*)
+	# Every name asked for must be a test: an unknown one is an error, not "0 passed".
+	all=" $(bash "$0" --list | tr '\n' ' ')"
+	unknown=""
+	for n in "$@"; do
+		[[ "$all" == *" $n "* ]] || unknown="$unknown $n"
+	done
+	if [ -n "$unknown" ]; then
+		echo "grade.sh: no such test:$unknown" >&2
+		echo "the tests are:$all" | fold -s -w 100 >&2
+		exit 2
+	fi ;;
+esac
+
+if [ -z "$LISTING" ]; then
+	make -s all >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+	QEMU_CMD=$(make -s --no-print-directory print-qemu | tail -1)
+	OUT=$(make -s --no-print-directory print-objdir)/grade
+	mkdir -p "$OUT"
+	# Interval expressions ({8}) need gawk (Debian's default awk, mawk, lacks them); tools/deps.sh installs it.
+	AWK=${GRADE_AWK:-$(command -v gawk || { sh tools/deps.sh gawk >&2 && command -v gawk; } || echo awk)}
+	INTERVALS=$(echo aa | $AWK '/^a{2}$/ { print 1 }')
+fi
 # RAM in MiB (QEMU -m): below 32 MiB some tests run out of memory before another limit.
-MEM_MB=$(echo "$QEMU_CMD" | sed -n 's/.* -m \([0-9]*\)[mM]* .*/\1/p')
-case "$QEMU_CMD" in *" -m "*[gG]" "*) MEM_MB=$((MEM_MB * 1024)) ;; esac
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+MEM_MB=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -m \([0-9]*\)[mM]* .*/\1/p')
+case "${QEMU_CMD:-}" in *" -m "*[gG]" "*) MEM_MB=$((MEM_MB * 1024)) ;; esac
 
 # match FILE EXPECTATION... : prints one line per unmet expectation
 match() {
 	local file=$1
 	shift
-	MATCH_FILE=$file awk '
+	MATCH_FILE=$file $AWK '
 		BEGIN {
 			nexp = ARGC - 1
 			for (i = 1; i < ARGC; i++) e[i] = ARGV[i]
@@ -62,39 +98,98 @@ match() {
 		}' "$@"
 }
 
-# t NAME BOOTARGS EXPECTATION...
-t() {
-	local name=$1 bootargs=$2
-	shift 2
-	if [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $name "* ]]; then
-		return
+# selected NAME: whether to run test NAME (in --list mode: print it, and no)
+selected() {
+	if [ -n "$LISTING" ]; then
+		echo "$1" >&3
+		return 1
 	fi
-	local out="$OUT/$name.out" start end rc problems
-	start=$(date +%s.%N)
-	timeout "$TIMEOUT" $QEMU_CMD -append "$bootargs" </dev/null 2>&1 | tr -d '\r' > "$out"
-	rc=${PIPESTATUS[0]}
-	end=$(date +%s.%N)
-	problems=$(match "$out" "$@" \
-		'!kernel panic' '!kernel trap' '!kernel warning' \
-		'~^kernel: page accounting: [0-9]+ free at boot, [0-9]+ free now: OK$')
-	if [ "$rc" = 124 ]; then
-		problems="timed out after ${TIMEOUT}s (the machine did not power off)"$'\n'"$problems"
-	elif [ "$rc" != 0 ]; then
-		problems="qemu exited with status $rc"$'\n'"$problems"
-	fi
-	local secs
-	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
+	[ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]
+}
+
+# verdict NAME SECONDS PROBLEMS SHOW OUTFILE: count and print a test's result; on failure,
+# the problems and what function SHOW prints from OUTFILE
+verdict() {
+	local name=$1 secs=$2 problems=$3
 	if [ -z "$problems" ]; then
 		echo "$name: ${GREEN}OK${NORM} (${secs}s)"
 		pass=$((pass + 1))
 	else
 		echo "$name: ${RED}FAIL${NORM} (${secs}s)"
 		echo "$problems" | sed '/^$/d; s/^/    /'
-		echo "    --- last lines of output ---"
-		tail -n 15 "$out" | sed 's/^/    | /'
+		"$4" "$5" | sed 's/^/    | /'
 		fail=$((fail + 1))
 		failed_names="$failed_names $name"
 	fi
+}
+
+# The kernel's part of an output (from its banner on; all of it if the kernel never spoke), at most 40 lines.
+kernel_lines() {
+	echo "--- output after the firmware banner (all of it: $1) ---"
+	if grep -q '^exokernel: hart ' "$1"; then
+		awk '/^exokernel: hart / { k = 1 } k' "$1" | tail -n 40
+	else
+		tail -n 40 "$1"
+	fi
+}
+
+last_lines() {
+	echo "--- last lines of output (all of it: $1) ---"
+	tail -n 20 "$1"
+}
+
+# t NAME BOOTARGS EXPECTATION...
+t() {
+	local name=$1 bootargs=$2
+	shift 2
+	selected "$name" || return 0
+	local out="$OUT/$name.out" start end rc problems=""
+	# The one place QEMU's standard input is chosen.
+	local input=/dev/null
+	if [ -n "${GRADE_INPUT:-}" ]; then
+		input="$OUT/$name.in"
+		printf '%s' "$GRADE_INPUT" > "$input"
+	fi
+	if [ -z "$INTERVALS" ]; then
+		for x in "$@"; do
+			[[ "$x" =~ \{[0-9] ]] && problems="$problems"$'\n'"interval expression in '$x': this awk ($AWK) has none; install gawk (sh tools/deps.sh gawk)"
+		done
+	fi
+	start=$(date +%s.%N)
+	timeout "$TIMEOUT" $QEMU_CMD -append "$bootargs" <"$input" 2>&1 | tr -d '\r' > "$out"
+	rc=${PIPESTATUS[0]}
+	end=$(date +%s.%N)
+	problems="$problems"$'\n'$(match "$out" "$@" \
+		'!kernel panic' '!kernel trap' '!kernel warning' \
+		'~^kernel: page accounting: [0-9]+ free at boot, [0-9]+ free now: OK$')
+	if [ "$rc" = 124 ]; then
+		problems="timed out after ${TIMEOUT}s (the machine did not power off)"$'\n'"$problems"
+	elif [ "$rc" != 0 ]; then
+		problems="qemu exited with status $rc (the kernel's verdict: $(qemu_status "$rc"))"$'\n'"$problems"
+	fi
+	verdict "$name" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" \
+		"$(echo "$problems" | sed '/^$/d')" kernel_lines "$out"
+}
+
+# What QEMU's exit status says (kern/poweroff.h).
+qemu_status() {
+	case "$1" in
+	1) echo "page leak" ;;
+	2) echo "kernel panic" ;;
+	*) echo "no verdict" ;;
+	esac
+}
+
+# tcmd NAME COMMAND: a test that is a shell command, run here; passes if it exits 0.
+tcmd() {
+	local name=$1 cmd=$2
+	selected "$name" || return 0
+	local out="$OUT/$name.out" start end problems=""
+	start=$(date +%s.%N)
+	bash -c "$cmd" >"$out" 2>&1 </dev/null || problems="'$cmd' failed (status $?)"
+	end=$(date +%s.%N)
+	verdict "$name" "$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')" \
+		"$problems" last_lines "$out"
 }
 
 # ---- the kernel foundation ----
@@ -352,6 +447,71 @@ t remapchild 'remapchild; hello' \
 	'^\[[0-9a-f]+\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(instruction page fault: .*\)$' \
 	'^remapchild: phase 2: children 2 and 3 gone; calls on them get bad environment$' \
 	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!child 1: page' '!user panic'
+
+# ---- fork that composes; fault handling by address region (issue 11) ----
+t forkexec 'forkexec' \
+	'~^forkexec: child: the copy kept R\|W\|X, code returns 2$' \
+	'~^forkexec: parent: the sole-owner upgrade kept R\|W\|X, code returns 3$' \
+	'~^forkexec: sfork: the private copy kept R\|W\|X and is shared, code returns 4$' \
+	'~^forkexec: keeper: still sees its snapshot, code returns 3$' '!user panic' '!user fault'
+t sforkfork 'sforkfork' \
+	'~^sforkfork: A sees B.s writes after B forked$' '~^sforkfork: C sees the snapshot taken at fork time$' \
+	'~^sforkfork: D and E share after D was forked$' \
+	'^sforkfork: A does not see its fork child.s sfork writes$' '!user panic'
+t forklowmem 'forklowmem' \
+	'~^\[[0-9a-f]+\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(store page fault: copy-on-write: out of memory\)$' \
+	'^forklowmem: [1-9][0-9]* forks out of memory, 3 succeeded; the parent carried on$' '!user panic'
+t forkhandler 'forkhandler' \
+	'~^forkhandler: child resumed after the fault, store done, registers kept$' \
+	'~^forkhandler: parent resumed after the fault, store done, registers kept$' \
+	'~^forkhandler: nested: child resumed from both handlers$' \
+	'^forkhandler: nested: parent resumed from both handlers$' '!user panic' '!user fault'
+t forkkeeps 'forkkeeps' \
+	'~^forkkeeps: fork child: own handler and copy-on-write ok$' \
+	'~^forkkeeps: parent after fork: own handler and copy-on-write ok$' \
+	'~^forkkeeps: sfork child: own handler ok$' '^forkkeeps: parent after sfork: own handler ok$' \
+	'!user panic' '!user fault'
+t regionzero 'regionzero' \
+	'^regionzero: 4 pages touched of 1 GiB, 4 mapped, each zero-filled$' \
+	'^regionzero: child sees the parent.s pages copy-on-write and fills new ones itself$' \
+	'^regionzero: parent unchanged by the child$' '!user panic' '!user fault'
+t regionstack 'regionstack' \
+	'^regionstack: recursion 600 deep ok, the stack grew from 1 to 1[4-9][0-9] pages$' \
+	'^regionstack: child: recursing past the limit$' \
+	'^\[00001001\] user fault va 3f7fe[0-9a-f]+ ip [0-9a-f]+ \(store page fault: stack overflow: sp 3f7fe[0-9a-f]+, past the 1024 KiB stack limit\)$' \
+	'^regionstack: parent: the child is gone, our stack unchanged$' '!user panic'
+t regionguard 'regionguard' \
+	'^\[00001001\] user fault va 3000500c ip [0-9a-f]+ \(load page fault: guard region .red zone.\)$' \
+	'^\[00002001\] user fault va 3000fffc ip [0-9a-f]+ \(store page fault: guard region .red zone.\)$' \
+	'^\[00003001\] user fault va 30000000 ip 30000000 \(instruction page fault: guard region .red zone.\)$' \
+	'^regionguard: every access to the guard ended its child$' '!user panic' '!survived'
+t regiontable 'regiontable' \
+	'^regiontable: a handler that says not mine passes the fault on$' \
+	'^regiontable: child: fallback for 50001000$' '^regiontable: parent: fallback for 60000000$' \
+	'^regiontable: after fork each has its own table$' \
+	'^regiontable: child: fallback for 50003000$' '^regiontable: parent: fallback for 60002000$' \
+	'^regiontable: after sfork each has its own table$' \
+	'~^regiontable: fork in a region handler: child resumed$' \
+	'~^regiontable: fork in a region handler: parent resumed$' \
+	'=4 fallback for' '!user panic' '!user fault'
+# ---- JOS compatibility, gdb, the kernel's verdict, the harness itself (issue 15) ----
+t jostyle 'jostyle' \
+	'^jostyle: through UTEMP$' '^jostyle: local pages = 3, copy = 3, PTSIZE = 200000$' \
+	'^jostyle: 1 runnable, me 00001000 = 00001000$' '^\[00001000\] exiting gracefully$' '!user panic'
+# Input starts with ignored control characters (^B): the firmware and the kernel's UART set-up
+# may each drop some of what QEMU delivered before the program reads.
+pad=$(printf '\002%.0s' $(seq 40))
+GRADE_INPUT="$pad"$'hello wor\b\bXY\n\x7f\x7fab\x05c\x7fcd\n\nquit\n' t readlines 'readlines' \
+	'^readline> hello wor' "^readlines: got 'hello wXY' \(9 characters\)$" \
+	"^readlines: got 'abcd' \(4 characters\)$" '^readlines: done$' '!user panic'
+t buggyhello2 'buggyhello2' \
+	'^\[00001000\] user_mem_check assertion failure for va 008[0-9a-f]{2}000$' \
+	'^\[00001000\] free env 00001000$' '!still alive'
+t intervals 'hello' '^i am environment 0{4}1000$' '!^i am environment 0{5}' '=1 ^(hello, ){1}world$'
+t forgeok 'forgeok' '=2 ^kernel: page accounting: [0-9]+ free at boot, [0-9]+ free now: OK$'
+tcmd verdict_leak 'bash tools/verdict-test.sh'
+tcmd gdb 'bash tools/gdb-test.sh'
+tcmd harness 'bash tools/grade-selftest.sh'
 
 # ---- one canonical path per mechanism (issue 13) ----
 t settf 'settf' \

@@ -3,6 +3,7 @@
 #        deps.sh gdb      -> make sure gdb-multiarch is there
 #        deps.sh gnuplot  -> make sure gnuplot is there (make bench draws a plot)
 #        deps.sh bios     -> the firmware for QEMU -bios: the opensbi package's build, else "default"
+#        deps.sh gawk     -> make sure gawk is there (grade.sh: regular expressions with {n} intervals)
 # Missing Debian packages are installed with apt-get (through sudo when not root), saying so first.
 set -u
 
@@ -48,5 +49,8 @@ gnuplot)
 	;;
 bios)
 	if [ -e "$OPENSBI" ]; then echo "$OPENSBI"; else echo default; fi
+	;;
+gawk)
+	command -v gawk >/dev/null 2>&1 || install_pkgs gawk
 	;;
 esac
