@@ -29,18 +29,21 @@ struct cpu {
 	struct Env *env;		/* environment running on this hart, or NULL */
 	uint64_t hartid;
 	int id;				/* index in cpus[] */
-	bool started;
 };
 
 extern struct cpu cpus[NCPU];
 extern int ncpu;
 extern char kstacks[];
 
+/*
+ * tp, set by boot/entry.S and by trap entry; GCC never allocates it. A
+ * register variable, not an asm read, so that curenv is one load (ld rd, 48(tp)).
+ */
+register struct cpu *cpu_tp __asm__("tp");
+
 static inline struct cpu *mycpu(void)
 {
-	struct cpu *c;
-	__asm__ volatile("mv %0, tp" : "=r"(c));
-	return c;
+	return cpu_tp;
 }
 
 #define curenv (mycpu()->env)
