@@ -41,6 +41,36 @@ high_entry:
 1:	wfi
 	j	1b
 
+/*
+ * The other harts (kern/smp.c starts them with SBI HSM): S-mode, paging off,
+ * a0 = hart id, a1 = the kernel address of this hart's struct cpu, whose
+ * kstack_top the boot hart has set. The same boot page table, then mp_main.
+ */
+	.globl mp_entry
+	.balign 4
+mp_entry:
+	la	t0, boot_pgtable
+	srli	t0, t0, PGSHIFT
+	li	t1, SATP_SV39
+	or	t0, t0, t1
+	sfence.vma
+	csrw	satp, t0
+	sfence.vma
+	ld	t0, .Lmp_high
+	jr	t0
+
+	.balign 8
+.Lmp_high:
+	.dword	mp_high
+
+mp_high:
+	mv	tp, a1
+	ld	sp, CPU_KSTACK(tp)
+	mv	s0, zero
+	call	mp_main
+2:	wfi
+	j	2b
+
 	.section .data
 	.balign PGSIZE
 	.globl boot_pgtable

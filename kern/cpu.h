@@ -28,12 +28,18 @@ struct cpu {
 	uint64_t uservec, kernelvec;	/* stvec values, one load instead of two instructions */
 	struct Env *env;		/* environment running on this hart, or NULL */
 	uint64_t hartid;
-	int id;				/* index in cpus[] */
+	int id;				/* index in cpus[] (the boot hart is 0, whatever its hart id) */
+	bool idle;			/* waiting in sched_yield's idle loop, without the kernel lock */
 };
 
 extern struct cpu cpus[NCPU];
-extern int ncpu;
+extern int ncpu;		/* harts started (cpus[0..ncpu-1]) */
 extern char kstacks[];
+
+/* kern/smp.c */
+void smp_start_others(const uint64_t *hartids, int nharts);
+void smp_kick(int cpu);		/* a software interrupt on cpus[cpu] */
+extern bool shootdown;		/* "+noshootdown" turns remote TLB fences off (to show staletlb fail) */
 
 /*
  * tp, set by boot/entry.S and by trap entry; GCC never allocates it. A
@@ -44,6 +50,12 @@ register struct cpu *cpu_tp __asm__("tp");
 static inline struct cpu *mycpu(void)
 {
 	return cpu_tp;
+}
+
+/* Top of cpus[id]'s kernel stack in kstacks (above its guard page). */
+static inline uint64_t cpu_kstack_top(int id)
+{
+	return (uint64_t)kstacks + id * (KSTKSIZE + KSTKGUARD) + KSTKGUARD + KSTKSIZE;
 }
 
 #define curenv (mycpu()->env)

@@ -8,6 +8,7 @@
 #include <kern/poweroff.h>
 #include <kern/timer.h>
 #include <kern/monitor.h>
+#include <kern/spinlock.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -19,7 +20,7 @@ static char trapstacks[NCPU][PGSIZE] __attribute__((aligned(16)));
 void trap_init_percpu(void)
 {
 	struct cpu *c = mycpu();
-	c->kstack_top = (uint64_t)kstacks + c->id * (KSTKSIZE + KSTKGUARD) + KSTKGUARD + KSTKSIZE;
+	c->kstack_top = cpu_kstack_top(c->id);
 	c->trapstack_top = (uint64_t)trapstacks[c->id] + PGSIZE;
 	c->uservec = (uint64_t)uservec;
 	c->kernelvec = (uint64_t)kernelvec;
@@ -125,6 +126,18 @@ static _Noreturn void upcall_refused(struct Env *e, struct Trapframe *tf, uint64
 	user_fault(e, cause, va, "upcall not executable user memory");
 }
 
+/*
+ * First thing on every trap from user mode: the kernel lock; then, if
+ * another hart destroyed this hart's environment meanwhile, free it here and
+ * schedule (it was only marked dying: its slot stays until this hart lets go).
+ */
+static inline __attribute__((always_inline)) void trap_enter(void)
+{
+	lock_kernel();
+	if (__builtin_expect(curenv->env_status == ENV_DYING, 0))
+		env_reap();
+}
+
 /* Back to the running environment, unless what just happened stopped it. */
 static _Noreturn void resume_or_yield(void)
 {
@@ -200,6 +213,7 @@ static _Noreturn void deliver_nested(struct Env *e, struct Trapframe *tf, uint64
 /* No frame pointer of its own (it never returns; uservec's s0 = 0 ends a backtrace here): upcall_null 2 instructions. */
 __attribute__((optimize("omit-frame-pointer"))) void page_fault_trap(struct Trapframe *tf, uint64_t cause)
 {
+	trap_enter();
 	struct Env *e = curenv;
 	uint64_t va = tf->tf_tval, upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
 	pte_t *xpte = pgdir_walk(e, UXSTACKTOP - PGSIZE, false);
@@ -220,6 +234,8 @@ static void user_exception(struct Env *e, struct Trapframe *tf, uint64_t cause)
 	if (cause == (SCAUSE_INTR | IRQ_S_TIMER)) {
 		timer_rearm();	/* the time slice is over */
 		sched_yield();
+	} else if (cause == (SCAUSE_INTR | IRQ_S_SOFT)) {
+		csr_clear(sip, SIP_SSIP);	/* an IPI: e was stopped (or destroyed, see trap_enter) elsewhere */
 	} else if (cause & SCAUSE_INTR) {
 		cprintf("kernel: unexpected interrupt %lx\n", cause);
 	} else {
@@ -233,6 +249,7 @@ static void user_exception(struct Env *e, struct Trapframe *tf, uint64_t cause)
 /* From kern/trapentry.S, for an ecall, with every user register saved in tf (= &curenv->env_tf). */
 void syscall_trap(struct Trapframe *tf)
 {
+	trap_enter();
 	struct PushRegs *r = &tf->tf_regs;
 	tf->tf_epc += 4;
 	r->a0 = syscall(r->a7, r->a0, r->a1, r->a2, r->a3, r->a4);
@@ -240,11 +257,13 @@ void syscall_trap(struct Trapframe *tf)
 	if (e->env_status != ENV_RUNNING)	/* the call blocked or stopped the caller */
 		sched_yield();
 	kcheck("returning to user mode");	/* trapentry.S returns to the caller */
+	unlock_kernel();
 }
 
 /* From kern/trapentry.S for every other trap from user mode: the timer, faults other than page faults. */
 void user_trap(struct Trapframe *tf, uint64_t cause)
 {
+	trap_enter();
 	user_exception(curenv, tf, cause);
 	resume_or_yield();
 }
