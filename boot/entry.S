@@ -31,6 +31,16 @@ _start:
 	.dword	high_entry
 
 high_entry:
+	/*
+	 * Only the first hart here boots. OpenSBI 1.1's hart_start marks the
+	 * hart START_PENDING before it writes the start address, so a hart
+	 * that wakes in between jumps here, to the default address, and not to
+	 * mp_entry: it is one of the others all the same.
+	 */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, mp_high
 	/* Boot stack: the kernel stack of slot 0 in cpus[] (above its guard page). */
 	la	sp, kstacks
 	li	t0, KSTKSIZE + KSTKGUARD
@@ -43,8 +53,10 @@ high_entry:
 
 /*
  * The other harts (kern/smp.c starts them with SBI HSM): S-mode, paging off,
- * a0 = hart id, a1 = the kernel address of this hart's struct cpu, whose
- * kstack_top the boot hart has set. The same boot page table, then mp_main.
+ * a0 = hart id. The same boot page table; then the cpus[] entry (index > 0)
+ * the boot hart filled in for this hart id, with its kernel stack; mp_main.
+ * (a1, the opaque argument, is not used: a hart that came in at _start, see
+ * above, has the firmware's default there.)
  */
 	.globl mp_entry
 	.balign 4
@@ -64,14 +76,25 @@ mp_entry:
 	.dword	mp_high
 
 mp_high:
-	mv	tp, a1
-	ld	sp, CPU_KSTACK(tp)
+	la	tp, cpus
+	li	t1, NCPU - 1
+3:	addi	tp, tp, CPU_SIZE
+	lw	t2, CPU_ID(tp)
+	beqz	t2, 4f				/* an unused entry */
+	ld	t2, CPU_HARTID(tp)
+	beq	t2, a0, 5f
+4:	addi	t1, t1, -1
+	bnez	t1, 3b
+2:	wfi					/* not started by us: stay out of the way */
+	j	2b
+5:	ld	sp, CPU_KSTACK(tp)
 	mv	s0, zero
 	call	mp_main
-2:	wfi
 	j	2b
 
 	.section .data
+boot_claimed:
+	.word	0
 	.balign PGSIZE
 	.globl boot_pgtable
 boot_pgtable:

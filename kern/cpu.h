@@ -13,6 +13,9 @@
 #define CPU_TRAPSTACK	24
 #define CPU_UVEC	32
 #define CPU_KVEC	40
+#define CPU_HARTID	56
+#define CPU_ID		64
+#define CPU_SIZE	72
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -65,6 +68,9 @@ _Static_assert(__builtin_offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu la
 _Static_assert(__builtin_offsetof(struct cpu, trapstack_top) == CPU_TRAPSTACK, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, uservec) == CPU_UVEC, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, kernelvec) == CPU_KVEC, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, hartid) == CPU_HARTID, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, id) == CPU_ID, "cpu layout");
+_Static_assert(sizeof(struct cpu) == CPU_SIZE, "cpu layout");
 #endif
 
 #endif
