@@ -13,6 +13,8 @@
 #   '~REGEX'     must appear somewhere (any order)
 #   '!REGEX'     must not appear
 #   '=N REGEX'   exactly N lines match
+#   '%N REGEX'   the lines that match show at least N distinct values of REGEX's first (group)
+# GRADE_CPUS=1 t NAME ...  boots that test on one hart whatever CPUS is (a test that encodes one hart says why).
 # GRADE_INPUT=$'help\ncontinue\n' t NAME ...  types that on the console (QEMU's standard input),
 # for the kernel monitor or a program to read. Without it the console receives nothing (/dev/null):
 # a test that waits for input without any ends at TIMEOUT as a failure; it cannot hang the suite.
@@ -65,6 +67,9 @@ if [ -z "$LISTING" ]; then
 	AWK=${GRADE_AWK:-$(command -v gawk || { sh tools/deps.sh gawk >&2 && command -v gawk; } || echo awk)}
 	INTERVALS=$(echo aa | $AWK '/^a{2}$/ { print 1 }')
 fi
+# Harts (QEMU -smp): tests of scheduling across harts expect more than one CPU only if there are several.
+NCPUS=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -smp \([0-9]*\).*/\1/p')
+NCPUS=${NCPUS:-1}
 # RAM in MiB (QEMU -m): below 32 MiB some tests run out of memory before another limit.
 MEM_MB=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -m \([0-9]*\)[mM]* .*/\1/p')
 case "${QEMU_CMD:-}" in *" -m "*[gG]" "*) MEM_MB=$((MEM_MB * 1024)) ;; esac
@@ -92,6 +97,11 @@ match() {
 					sp = index(x, " "); want = substr(x, 2, sp - 2) + 0; re = substr(x, sp + 1); got = 0
 					for (j = 1; j <= n; j++) if (line[j] ~ re) got++
 					if (got != want) print "expected " want " lines matching " re ", got " got
+				} else if (kind == "%") {
+					sp = index(x, " "); want = substr(x, 2, sp - 2) + 0; re = substr(x, sp + 1); got = 0
+					delete seen
+					for (j = 1; j <= n; j++) if (match(line[j], re, g) && !(g[1] in seen)) { seen[g[1]] = 1; got++ }
+					if (got < want) print "expected at least " want " distinct values of " re ", got " got
 				} else {
 					found = 0
 					for (j = cur; j <= n; j++) if (line[j] ~ x) { found = 1; cur = j + 1; break }
@@ -180,8 +190,10 @@ t() {
 			[[ "$x" =~ \{[0-9] ]] && problems="$problems"$'\n'"interval expression in '$x': this awk ($AWK) has none; install gawk (sh tools/deps.sh gawk)"
 		done
 	fi
+	local qemu_cmd=$QEMU_CMD
+	[ -n "${GRADE_CPUS:-}" ] && qemu_cmd=$(echo "$QEMU_CMD" | sed "s/ -smp [0-9]* / -smp $GRADE_CPUS /")
 	clock_start "$name"
-	timeout "$TIMEOUT" $QEMU_CMD -append "$bootargs" <"$input" 2>&1 | tr -d '\r' > "$out"
+	timeout "$TIMEOUT" $qemu_cmd -append "$bootargs" <"$input" 2>&1 | tr -d '\r' > "$out"
 	rc=${PIPESTATUS[0]}
 	clock_stop "$name"
 	problems="$problems"$'\n'$(match "$out" "$@" \
@@ -250,7 +262,8 @@ t testbss 'testbss' \
 	'^Yes, good\.  Now doing a wild write off the end\.\.\.$' \
 	'^\[00001000\] user fault va 00c05000 ip [0-9a-f]+ \(store page fault\)$' \
 	'!SHOULD HAVE TRAPPED'
-t yield '+nopreempt yield; yield; yield' \
+# Strict round-robin order between three environments exists only on one hart.
+GRADE_CPUS=1 t yield '+nopreempt yield; yield; yield' \
 	'^Hello, I am environment 00001000\.$' '^Hello, I am environment 00001001\.$' \
 	'^Hello, I am environment 00001002\.$' \
 	'^Back in environment 00001000, iteration 0\.$' '^Back in environment 00001001, iteration 0\.$' \
@@ -366,8 +379,12 @@ t spinhog 'spinhog' \
 	'~^spinhog: worker 0 finished, sum 1999999000000$' '~^spinhog: worker 1 finished, sum 1999999000000$' \
 	'~^spinhog: worker 2 finished, sum 1999999000000$' \
 	'^spinhog: all workers finished; destroying the hog$' '^\[00001000\] destroying 00001001$'
+# On several harts the environments must have run on at least two of them.
+if [ "$NCPUS" -gt 1 ]; then on_cpus='%2 on CPU ([0-9]+)$' primes_cpus='%2 ^CPU ([0-9]+): '
+else on_cpus='!on CPU [1-9]' primes_cpus='!^CPU [1-9]'; fi
 t stresssched 'stresssched' \
-	'=20 ^\[[0-9a-f]+\] stresssched on CPU 0$' '^stresssched: all 20 environments finished, counter 200$'
+	"=20 ^\\[[0-9a-f]+\\] stresssched on CPU [0-$((NCPUS - 1))]\$" "$on_cpus" \
+	'^stresssched: all 20 environments finished, counter 200$'
 t pingpong 'pingpong' \
 	'^send 0 from 1000 to 1001$' '^1001 got 0 from 1000$' '^1000 got 1 from 1001$' \
 	'^1001 got 2 from 1000$' '^1000 got 9 from 1001$' '^1001 got 10 from 1000$'
@@ -375,10 +392,10 @@ t sendpage 'sendpage' \
 	'^1000 got message: hello child environment! how are you\?$' '^child received correct message$' \
 	'^1001 got message: hello parent environment! I.m good\.$' '^parent received correct message$' '!user panic'
 t primes 'primes 100' \
-	'^CPU 0: 2$' '^CPU 0: 3$' '^CPU 0: 5$' '^CPU 0: 7$' '^CPU 0: 11$' '^CPU 0: 13$' '^CPU 0: 17$' \
-	'^CPU 0: 19$' '^CPU 0: 23$' '^CPU 0: 29$' '^CPU 0: 31$' '^CPU 0: 37$' '^CPU 0: 41$' '^CPU 0: 43$' \
-	'^CPU 0: 47$' '^CPU 0: 53$' '^CPU 0: 59$' '^CPU 0: 61$' '^CPU 0: 67$' '^CPU 0: 71$' '^CPU 0: 97$' \
-	'=25 ^CPU 0: [0-9]+$' '!^CPU 0: (4|9|15|91)$' '^primes: done up to 100$'
+	'^CPU [0-7]: 2$' '^CPU [0-7]: 3$' '^CPU [0-7]: 5$' '^CPU [0-7]: 7$' '^CPU [0-7]: 11$' '^CPU [0-7]: 13$' '^CPU [0-7]: 17$' \
+	'^CPU [0-7]: 19$' '^CPU [0-7]: 23$' '^CPU [0-7]: 29$' '^CPU [0-7]: 31$' '^CPU [0-7]: 37$' '^CPU [0-7]: 41$' '^CPU [0-7]: 43$' \
+	'^CPU [0-7]: 47$' '^CPU [0-7]: 53$' '^CPU [0-7]: 59$' '^CPU [0-7]: 61$' '^CPU [0-7]: 67$' '^CPU [0-7]: 71$' '^CPU [0-7]: 97$' \
+	'=25 ^CPU [0-7]: [0-9]+$' '!^CPU [0-7]: (4|9|15|91)$' "$primes_cpus" '^primes: done up to 100$'
 t ipcdead 'ipcdead' \
 	'~^ipcdead: receiver got 3 messages, exiting$' \
 	'=3 ^ipcdead: sender [0-2]: receiver gone \(bad environment\) after [0-3] messages?$' \
