@@ -33,6 +33,7 @@ struct cpu {
 	uint64_t hartid;
 	int id;				/* index in cpus[] (the boot hart is 0, whatever its hart id) */
 	bool idle;			/* waiting in sched_yield's idle loop, without the kernel lock */
+	bool reap;			/* env was destroyed from another hart: free it at the next trap */
 };
 
 extern struct cpu cpus[NCPU];

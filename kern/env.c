@@ -222,6 +222,7 @@ static void env_mark_dying(struct Env *e)
 {
 	e->env_status = ENV_DYING;
 	e->env_destroyer = curenv ? curenv->env_id : 0;
+	cpus[e->env_cpunum].reap = true;
 	smp_kick(e->env_cpunum);
 }
 
@@ -317,6 +318,7 @@ void env_destroy(struct Env *e)
 /* Just after taking the lock on a trap: this hart's environment was destroyed from another hart. */
 _Noreturn void env_reap(void)
 {
+	mycpu()->reap = false;
 	env_free(curenv);	/* ENV_DYING, loaded here: freed now */
 	sched_yield();
 }

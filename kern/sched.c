@@ -27,16 +27,13 @@ static void idle(struct cpu *c);
 void sched_yield(void)
 {
 	struct cpu *c = mycpu();
-	static int next;	/* where the last search, on any hart, stopped */
 	for (;;) {
 		struct Env *cur = c->env;
-		int start = cur ? ENVX(cur->env_id) + 1 : next;
+		int start = cur ? ENVX(cur->env_id) + 1 : 0;
 		for (int i = 0; i < NENV; i++) {
 			struct Env *e = &envs[(start + i) % NENV];
-			if (e->env_status == ENV_RUNNABLE && (e->env_cpunum < 0 || e->env_cpunum == c->id)) {
-				next = ENVX(e->env_id) + 1;
+			if (e->env_status == ENV_RUNNABLE && (e->env_cpunum < 0 || e->env_cpunum == c->id))
 				env_run(e);
-			}
 		}
 		if (cur && cur->env_status == ENV_RUNNING)
 			env_run(cur);

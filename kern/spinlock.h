@@ -1,8 +1,8 @@
 /*
  * The big kernel lock (docs/design.md, SMP): every entry from user mode takes
  * it, every return to user mode and the idle wait release it. The lock word
- * holds the holder's cpus[] index + 1 (0: free), so the holder costs no extra
- * store; pc is where it was taken, for the watchdog's panic.
+ * holds the holder's struct cpu (tp; 0: free), so taking it costs no load of
+ * an id; pc is where the holder took it, for the watchdog's panic.
  */
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
@@ -11,40 +11,45 @@
 #include <kern/cpu.h>
 
 struct spinlock {
-	uint32_t word;		/* 0 free, else holder's cpus[] index + 1 */
-	bool long_hold;		/* the holder waits for the console (kernel monitor): no watchdog */
+	struct cpu *holder;	/* 0 free, else the holder's struct cpu */
 	uint64_t pc;		/* where the holder took it */
+	bool long_hold;		/* the holder waits for the console (kernel monitor): no watchdog */
 };
 
 extern struct spinlock kernel_lock;
 
-void lock_kernel_slow(void);	/* kern/spinlock.c: wait with wfi, watchdog, recursion check */
+void lock_kernel_slow(void);	/* kern/spinlock.c: wait with wfi, watchdog */
 
 /*
- * Compare-and-swap 0 -> id + 1 (lr.w.aq/sc.w): the holder's later loads and
- * stores stay after it, and a waiter never overwrites the holder's id (an
- * amoswap would).
+ * Compare-and-swap 0 -> this hart's struct cpu with lr.d.aq/sc.d: the
+ * holder's later loads and stores stay after it, and a waiter never
+ * overwrites the holder (an amoswap would). Hand-written: 4 instructions.
  */
 static inline __attribute__((always_inline)) void lock_kernel(void)
 {
-	uint64_t pc;
-	uint32_t free = 0;
-	__asm__ volatile("auipc %0, 0" : "=r"(pc));
-	if (!__atomic_compare_exchange_n(&kernel_lock.word, &free, (uint32_t)mycpu()->id + 1, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+	__asm__ goto("1:	lr.d.aq	t0, (%0)\n"
+		     "	bnez	t0, %l[busy]\n"
+		     "	sc.d	t0, tp, (%0)\n"
+		     "	bnez	t0, 1b\n"
+		     : : "r"(&kernel_lock.holder) : "t0", "memory" : busy);
+	if (0) {
+busy:
 		lock_kernel_slow();
+	}
+	uint64_t pc;
+	__asm__ volatile("auipc %0, 0" : "=r"(pc));
 	kernel_lock.pc = pc;
 }
 
-/* A release store: everything the holder wrote is visible before the lock is free. */
+/* A release store (fence rw,w; sd): everything the holder wrote is visible before the lock is free. */
 static inline __attribute__((always_inline)) void unlock_kernel(void)
 {
-	__atomic_store_n(&kernel_lock.word, 0, __ATOMIC_RELEASE);
+	__asm__ volatile("fence rw, w\n\tsd zero, %0" : "=m"(kernel_lock.holder) : : "memory");
 }
 
 static inline bool holding_kernel_lock(void)
 {
-	return __atomic_load_n(&kernel_lock.word, __ATOMIC_RELAXED) == (uint32_t)mycpu()->id + 1;
+	return __atomic_load_n(&kernel_lock.holder, __ATOMIC_RELAXED) == mycpu();
 }
 
 #endif

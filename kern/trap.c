@@ -134,7 +134,7 @@ static _Noreturn void upcall_refused(struct Env *e, struct Trapframe *tf, uint64
 static inline __attribute__((always_inline)) void trap_enter(void)
 {
 	lock_kernel();
-	if (__builtin_expect(curenv->env_status == ENV_DYING, 0))
+	if (__builtin_expect(mycpu()->reap, 0))	/* curenv is ENV_DYING */
 		env_reap();
 }
 
