@@ -134,7 +134,7 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 	timer_init(info.timebase);
 	timer_init_percpu();
 	lock_kernel();	/* the others wait for it; env_run releases it on the way to user mode */
-	smp_start_others(info.hartids, info.nharts);
-	cprintf("SMP: CPU 0 of %d starting (hart %lu)\n", ncpu, hartid);
+	cprintf("SMP: CPU 0 of %d starting (hart %lu)\n", MAX(1, MIN(info.nharts, NCPU)), hartid);
+	smp_start_others(info.hartids, info.nharts);	/* and waits for their SMP lines */
 	sched_yield();
 }

@@ -15,6 +15,10 @@
 
 extern char mp_entry[];	/* boot/entry.S */
 bool shootdown = true;
+static int nstarted;		/* harts other than the boot hart that have come up */
+static bool go;			/* the boot hart has seen them all: schedule */
+
+#define START_WAIT_HZ	1	/* the boot hart waits at most 1 s for the others */
 
 /* Boot hart, holding the kernel lock: start every other hart the device tree lists. */
 void smp_start_others(const uint64_t *hartids, int nharts)
@@ -33,6 +37,17 @@ void smp_start_others(const uint64_t *hartids, int nharts)
 		}
 		ncpu++;	/* not idle: no power-off until it has come up and found nothing to run */
 	}
+	/* Their SMP lines before any environment's output; wfi, not a spin (-icount). */
+	unlock_kernel();
+	uint64_t t0 = rdtime();
+	while (__atomic_load_n(&nstarted, __ATOMIC_ACQUIRE) < ncpu - 1 && rdtime() - t0 < timer_hz / START_WAIT_HZ)
+		timer_nap();
+	lock_kernel();
+	if (nstarted < ncpu - 1)
+		cprintf("SMP: only %d of %d harts came up in time; the others join when they do\n", nstarted + 1,
+			ncpu);
+	__atomic_store_n(&go, true, __ATOMIC_RELEASE);
+	timer_resume();
 }
 
 /* From boot/entry.S's mp_entry, on the boot page table, tp = this hart's struct cpu. */
@@ -44,6 +59,12 @@ _Noreturn void mp_main(void)
 	timer_init_percpu();
 	lock_kernel();
 	cprintf("SMP: CPU %d of %d starting (hart %lu)\n", mycpu()->id, ncpu, mycpu()->hartid);
+	__atomic_fetch_add(&nstarted, 1, __ATOMIC_RELEASE);
+	unlock_kernel();
+	while (!__atomic_load_n(&go, __ATOMIC_ACQUIRE))
+		timer_nap();
+	lock_kernel();
+	timer_resume();
 	sched_yield();
 }
 
