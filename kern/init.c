@@ -100,6 +100,7 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 	char *bss_rest = kstacks + NCPU * (KSTKSIZE + KSTKGUARD);
 	memset(bss_rest, 0, end - bss_rest);
 	trap_init_percpu();
+	lock_kernel();	/* the kernel lock (KCHECK checks it is held); env_run releases it on the way to user mode */
 
 	struct fdt_info info;
 	int fdt_ok = fdt_parse(KADDR(fdt_pa), &info);
@@ -133,7 +134,6 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 	create_from_cmdline(cmdline);
 	timer_init(info.timebase);
 	timer_init_percpu();
-	lock_kernel();	/* the others wait for it; env_run releases it on the way to user mode */
 	cprintf("SMP: CPU 0 of %d starting (hart %lu)\n", MAX(1, MIN(info.nharts, NCPU)), hartid);
 	smp_start_others(info.hartids, info.nharts);	/* and waits for their SMP lines */
 	sched_yield();

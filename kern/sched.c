@@ -91,6 +91,12 @@ static _Noreturn void sched_halt(void)
 				env_free(&envs[i]);
 	}
 	cprintf("No runnable environments in the system!\n");
+#ifdef LOCKSTAT
+	LOCKSTAT_RELEASED();	/* up to here */
+	uint64_t total = csr_read(instret) - lockstat_first;
+	cprintf("lockstat: kernel lock held %lu of %lu instructions since it was first taken\n", lockstat_held,
+		total);
+#endif
 	kcheck_halt();
 	bool ok = npages_free == boot_free_pages;
 	if (ok)

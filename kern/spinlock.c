@@ -9,6 +9,9 @@
 #define WATCHDOG_SECONDS	5	/* a holder longer than this is a kernel bug (a deadlock, a lost release) */
 
 struct spinlock kernel_lock;
+#ifdef LOCKSTAT
+uint64_t lockstat_held, lockstat_since, lockstat_first;
+#endif
 
 void lock_kernel_slow(void)
 {

@@ -9,6 +9,7 @@
 
 #include <inc/types.h>
 #include <kern/cpu.h>
+#include <inc/riscv.h>
 
 struct spinlock {
 	struct cpu *holder;	/* 0 free, else the holder's struct cpu */
@@ -17,6 +18,16 @@ struct spinlock {
 };
 
 extern struct spinlock kernel_lock;
+
+#ifdef LOCKSTAT	/* make LOCKSTAT=1 (tools/bench-smp.sh): instructions with the lock held, on one hart */
+extern uint64_t lockstat_held, lockstat_since, lockstat_first;
+#define LOCKSTAT_TAKEN()	do { lockstat_since = csr_read(instret); \
+				     if (!lockstat_first) lockstat_first = lockstat_since; } while (0)
+#define LOCKSTAT_RELEASED()	(lockstat_held += csr_read(instret) - lockstat_since)
+#else
+#define LOCKSTAT_TAKEN()	((void)0)
+#define LOCKSTAT_RELEASED()	((void)0)
+#endif
 
 void lock_kernel_slow(void);	/* kern/spinlock.c: wait with wfi, watchdog */
 
@@ -39,11 +50,13 @@ busy:
 	uint64_t pc;
 	__asm__ volatile("auipc %0, 0" : "=r"(pc));
 	kernel_lock.pc = pc;
+	LOCKSTAT_TAKEN();
 }
 
 /* A release store (fence rw,w; sd): everything the holder wrote is visible before the lock is free. */
 static inline __attribute__((always_inline)) void unlock_kernel(void)
 {
+	LOCKSTAT_RELEASED();
 	__asm__ volatile("fence rw, w\n\tsd zero, %0" : "=m"(kernel_lock.holder) : : "memory");
 }
 
