@@ -15,6 +15,7 @@
 #define CPU_KVEC	40
 #define CPU_HARTID	56
 #define CPU_ID		64
+#define CPU_REAP	69
 #define CPU_SIZE	72
 
 #ifndef __ASSEMBLER__
@@ -71,6 +72,7 @@ _Static_assert(__builtin_offsetof(struct cpu, uservec) == CPU_UVEC, "cpu layout"
 _Static_assert(__builtin_offsetof(struct cpu, kernelvec) == CPU_KVEC, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, hartid) == CPU_HARTID, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, id) == CPU_ID, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, reap) == CPU_REAP, "cpu layout");
 _Static_assert(sizeof(struct cpu) == CPU_SIZE, "cpu layout");
 #endif
 

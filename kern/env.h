@@ -52,8 +52,7 @@ static inline int envid2env(envid_t envid, struct Env **env_store, bool checkper
 static inline _Noreturn void env_resume(struct Env *e)
 {
 	kcheck("returning to user mode");	/* after every system call and trap */
-	unlock_kernel();	/* no other hart frees or writes e's registers while it is loaded here */
-	userret(&e->env_tf);
+	userret(&e->env_tf);	/* releases the kernel lock: no other hart frees or writes e's registers while it is loaded here */
 }
 
 /* Loaded on a hart other than this one: only that hart may free it or touch its registers. */

@@ -50,12 +50,24 @@ static bool others_idle(struct cpu *c)
 	return true;
 }
 
+/* Without the lock, a hint: some environment looks runnable and loaded nowhere. */
+static bool work_hint(void)
+{
+	for (int i = 0; i < NENV; i++)
+		if (__atomic_load_n(&envs[i].env_status, __ATOMIC_RELAXED) == ENV_RUNNABLE &&
+		    __atomic_load_n(&envs[i].env_cpunum, __ATOMIC_RELAXED) < 0)
+			return true;
+	return false;
+}
+
 /*
  * Nothing to run here. If every other hart is idle too, nothing runs or is
  * runnable or dying anywhere (a running or dying env is loaded on a busy
  * hart), and nothing ever will: power off. Else leave the environment this
  * hart had (it blocked or stopped), release the lock, and wait with
- * interrupts enabled in sie for a timer tick or an IPI.
+ * interrupts enabled in sie for a timer tick, until something looks
+ * runnable (read without the lock, so that idle harts do not contend for it
+ * with the busy ones).
  */
 static void idle(struct cpu *c)
 {
@@ -65,8 +77,10 @@ static void idle(struct cpu *c)
 		env_unload(c);
 	c->idle = true;
 	unlock_kernel();
-	timer_wait(timer_hz / IDLE_HZ);
-	csr_clear(sip, SIP_SSIP);
+	do {
+		timer_wait(timer_hz / IDLE_HZ);
+		csr_clear(sip, SIP_SSIP);
+	} while (!work_hint());
 	lock_kernel();
 	c->idle = false;
 	timer_resume();

@@ -1,8 +1,10 @@
 /*
- * The big kernel lock (docs/design.md, SMP): every entry from user mode takes
- * it, every return to user mode and the idle wait release it. The lock word
- * holds the holder's struct cpu (tp; 0: free), so taking it costs no load of
- * an id; pc is where the holder took it, for the watchdog's panic.
+ * The big kernel lock (docs/design.md section 14): every entry from user mode
+ * takes it (kern/trapentry.S has the same code), every return to user mode
+ * (there too) and the idle wait release it. The lock
+ * word holds the holder's struct cpu (tp; 0: free), so taking it costs no
+ * load of an id, and the watchdog can name the holder, its environment and
+ * the trap (cause and pc) it entered the kernel with, at no cost here.
  */
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
@@ -13,7 +15,6 @@
 
 struct spinlock {
 	struct cpu *holder;	/* 0 free, else the holder's struct cpu */
-	uint64_t pc;		/* where the holder took it */
 	bool long_hold;		/* the holder waits for the console (kernel monitor): no watchdog */
 };
 
@@ -30,6 +31,8 @@ extern uint64_t lockstat_held, lockstat_since, lockstat_first;
 #endif
 
 void lock_kernel_slow(void);	/* kern/spinlock.c: wait with wfi, watchdog */
+void lockstat_taken(void);	/* LOCKSTAT=1, for kern/trapentry.S */
+void lockstat_released(void);
 
 /*
  * Compare-and-swap 0 -> this hart's struct cpu with lr.d.aq/sc.d: the
@@ -47,17 +50,19 @@ static inline __attribute__((always_inline)) void lock_kernel(void)
 busy:
 		lock_kernel_slow();
 	}
-	uint64_t pc;
-	__asm__ volatile("auipc %0, 0" : "=r"(pc));
-	kernel_lock.pc = pc;
 	LOCKSTAT_TAKEN();
 }
 
-/* A release store (fence rw,w; sd): everything the holder wrote is visible before the lock is free. */
+/*
+ * A release store (fence rw,w; sd): everything the holder wrote is visible
+ * before the lock is free. Its own auipc: no register kept across the kernel.
+ */
 static inline __attribute__((always_inline)) void unlock_kernel(void)
 {
 	LOCKSTAT_RELEASED();
-	__asm__ volatile("fence rw, w\n\tsd zero, %0" : "=m"(kernel_lock.holder) : : "memory");
+	__asm__ volatile("1:	auipc	t0, %%pcrel_hi(kernel_lock)\n"
+			 "	fence	rw, w\n"
+			 "	sd	zero, %%pcrel_lo(1b)(t0)\n" : : : "t0", "memory");
 }
 
 static inline bool holding_kernel_lock(void)

@@ -9,7 +9,6 @@
 #include <inc/riscv.h>
 
 #define QUANTUM_HZ	200	/* a time slice is 5 ms of (virtual) time */
-#define NAP_HZ		100000	/* a lock back-off: 10 us */
 
 static uint64_t quantum;	/* in timebase ticks */
 uint64_t timer_hz;		/* timebase frequency */
@@ -51,6 +50,7 @@ void timer_wait(uint64_t ticks)
 	wfi();
 }
 
+/* A short nap (10 us): the first back-off of the lock, the start-up waits. */
 void timer_nap(void)
 {
 	timer_wait(timer_hz / NAP_HZ);

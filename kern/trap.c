@@ -126,18 +126,6 @@ static _Noreturn void upcall_refused(struct Env *e, struct Trapframe *tf, uint64
 	user_fault(e, cause, va, "upcall not executable user memory");
 }
 
-/*
- * First thing on every trap from user mode: the kernel lock; then, if
- * another hart destroyed this hart's environment meanwhile, free it here and
- * schedule (it was only marked dying: its slot stays until this hart lets go).
- */
-static inline __attribute__((always_inline)) void trap_enter(void)
-{
-	lock_kernel();
-	if (__builtin_expect(mycpu()->reap, 0))	/* curenv is ENV_DYING */
-		env_reap();
-}
-
 /* Back to the running environment, unless what just happened stopped it. */
 static _Noreturn void resume_or_yield(void)
 {
@@ -213,7 +201,6 @@ static _Noreturn void deliver_nested(struct Env *e, struct Trapframe *tf, uint64
 /* No frame pointer of its own (it never returns; uservec's s0 = 0 ends a backtrace here): upcall_null 2 instructions. */
 __attribute__((optimize("omit-frame-pointer"))) void page_fault_trap(struct Trapframe *tf, uint64_t cause)
 {
-	trap_enter();
 	struct Env *e = curenv;
 	uint64_t va = tf->tf_tval, upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
 	pte_t *xpte = pgdir_walk(e, UXSTACKTOP - PGSIZE, false);
@@ -249,21 +236,18 @@ static void user_exception(struct Env *e, struct Trapframe *tf, uint64_t cause)
 /* From kern/trapentry.S, for an ecall, with every user register saved in tf (= &curenv->env_tf). */
 void syscall_trap(struct Trapframe *tf)
 {
-	trap_enter();
 	struct PushRegs *r = &tf->tf_regs;
 	tf->tf_epc += 4;
 	r->a0 = syscall(r->a7, r->a0, r->a1, r->a2, r->a3, r->a4);
 	struct Env *e = curenv;
 	if (e->env_status != ENV_RUNNING)	/* the call blocked or stopped the caller */
 		sched_yield();
-	kcheck("returning to user mode");	/* trapentry.S returns to the caller */
-	unlock_kernel();
+	kcheck("returning to user mode");	/* trapentry.S releases the kernel lock and returns to the caller */
 }
 
 /* From kern/trapentry.S for every other trap from user mode: the timer, faults other than page faults. */
 void user_trap(struct Trapframe *tf, uint64_t cause)
 {
-	trap_enter();
 	user_exception(curenv, tf, cause);
 	resume_or_yield();
 }

@@ -22,7 +22,7 @@ fi
 QEMU_CMD=$(cd "$SRC" && make -s --no-print-directory CPUS=2 print-qemu | tail -1)
 (cd "$SRC" && timeout 60 $QEMU_CMD -append hello </dev/null 2>&1 | tr -d '\r' > "$TMP/out")
 line=$(grep -a -m1 'kernel panic' "$TMP/out")
-if echo "$line" | grep -Eq 'kernel lock watchdog: CPU ([0-9]) waited [0-9]+ s; held by CPU \1 \(this one: taken twice\) since pc'; then
+if echo "$line" | grep -Eq 'kernel lock watchdog: CPU ([0-9]) waited [0-9]+ s; held by CPU \1 \(this one: taken twice\) since a trap from env 00001000 \(system call at pc'; then
 	echo "lock plant (double acquisition in sys_getenvid): caught"
 	echo "    ${line#*: }"
 else
