@@ -655,8 +655,10 @@ GRADE_INPUT=$'envs\nkill\n' GRADE_CPUS=1 t monitor_kill '+nopreempt breakpoint; 
 	'^  00001001 00000000 runnable +0 +[0-9]+ +[0-9]+ hello$' '^K> kill$' '^\[00001000\] free env 00001000$' \
 	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
 # poweroff destroys every environment and powers off, also with +monitor (no second monitor).
-GRADE_INPUT=$'poweroff\n' t monitor_poweroff '+monitor breakpoint; spin' \
-	'^K> poweroff$' '~^\[00001000\] free env 00001001$' '~^\[00001000\] free env 00001000$' \
+# One hart: spin cannot run while breakpoint is stopped in the monitor (on several harts it
+# runs, and may finish, beside it).
+GRADE_INPUT=$'poweroff\n' GRADE_CPUS=1 t monitor_poweroff '+monitor breakpoint; spin' \
+	'^K> poweroff$' '^\[00001000\] free env 00001001$' '^\[00001000\] free env 00001000$' \
 	'^No runnable environments in the system!$' '=1 ^Welcome to the JOS kernel monitor!$' '!survived'
 # +monitor: the monitor instead of power-off, until quit; commands that need a stopped environment say so.
 GRADE_INPUT=$'envs\nsi\ncontinue\nkill\nvm 1000\nkerninfo\nquit\n' t monitor_halt '+monitor hello' \
