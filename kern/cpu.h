@@ -30,6 +30,9 @@ struct cpu {
 	uint64_t hartid;
 	int id;				/* index in cpus[] */
 	bool started;
+	/* env_status with which a system call returns straight to its caller: ENV_RUNNING, or under
+	   +trace one no environment has, so that every call goes through syscall_done (kern/trap.c). */
+	unsigned resume_status;
 };
 
 extern struct cpu cpus[NCPU];

@@ -229,8 +229,8 @@ static envid_t envid_arg(uint64_t v)
 /*
  * The dispatch table: one small entry per call, so that each saves only
  * the registers it needs (a switch inlines them all into one big frame).
- * Each entry converts its raw register arguments and, with +trace,
- * reports the page calls.
+ * Each entry converts its raw register arguments (+trace reports every
+ * call from syscall_trap, kern/trace.c).
  */
 static int64_t do_cputs(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
@@ -274,29 +274,17 @@ static int64_t do_env_set_pgfault_upcall(uint64_t a1, uint64_t a2, uint64_t a3, 
 
 static int64_t do_page_alloc(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	int64_t r = sys_page_alloc(envid_arg(a1), a2, a3);
-	if (trace)
-		cprintf("trace: page_alloc env=%08x target=%08x va=0x%lx perm=0x%lx ret=%ld\n",
-			curenv->env_id, (envid_t)a1, a2, a3, r);
-	return r;
+	return sys_page_alloc(envid_arg(a1), a2, a3);
 }
 
 static int64_t do_page_map(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	int64_t r = sys_page_map(envid_arg(a1), a2, envid_arg(a3), a4, a5);
-	if (trace)
-		cprintf("trace: page_map env=%08x src=%08x srcva=0x%lx dst=%08x dstva=0x%lx perm=0x%lx ret=%ld\n",
-			curenv->env_id, (envid_t)a1, a2, (envid_t)a3, a4, a5, r);
-	return r;
+	return sys_page_map(envid_arg(a1), a2, envid_arg(a3), a4, a5);
 }
 
 static int64_t do_page_unmap(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	int64_t r = sys_page_unmap(envid_arg(a1), a2);
-	if (trace)
-		cprintf("trace: page_unmap env=%08x target=%08x va=0x%lx ret=%ld\n",
-			curenv->env_id, (envid_t)a1, a2, r);
-	return r;
+	return sys_page_unmap(envid_arg(a1), a2);
 }
 
 static int64_t do_ipc_try_send(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)

@@ -6,10 +6,11 @@
 #include <kern/kdebug.h>
 #include <kern/sbi.h>
 #include <kern/timer.h>
+#include <kern/trace.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
-extern char uservec[], kernelvec[];
+extern char uservec[], uservec_traced[], kernelvec[];
 
 static char trapstacks[NCPU][PGSIZE] __attribute__((aligned(16)));
 
@@ -19,7 +20,8 @@ void trap_init_percpu(void)
 	struct cpu *c = mycpu();
 	c->kstack_top = (uint64_t)kstacks + c->id * (KSTKSIZE + KSTKGUARD) + KSTKGUARD + KSTKSIZE;
 	c->trapstack_top = (uint64_t)trapstacks[c->id] + PGSIZE;
-	c->uservec = (uint64_t)uservec;
+	c->uservec = (uint64_t)(trace ? uservec_traced : uservec);	/* +trace: stamp each trap entry */
+	c->resume_status = trace ? ~0u : ENV_RUNNING;
 	c->kernelvec = (uint64_t)kernelvec;
 	csr_write(stvec, kernelvec);
 	csr_write(sie, 0);
@@ -61,11 +63,6 @@ static _Noreturn void user_fault(struct Env *e, uint64_t cause, uint64_t va, con
 
 #define UXSTACK_PERM	(PTE_V | PTE_U | PTE_R | PTE_W)
 
-static const char *fault_kind(uint64_t cause)
-{
-	return cause == FAULT_STORE ? "store" : cause == FAULT_LOAD ? "load" : "exec";
-}
-
 /* Why a fault cannot go to the upcall, said in one line; then the environment is gone. */
 static _Noreturn void __attribute__((noinline)) upcall_refused(struct Env *e, struct Trapframe *tf,
 								uint64_t cause, uint64_t va)
@@ -95,13 +92,6 @@ static inline __attribute__((always_inline)) _Noreturn void resume_or_yield(void
 	sched_yield();
 }
 
-static void __attribute__((noinline)) trace_pgfault(struct Env *e, uint64_t va, uint64_t cause, bool present,
-						    uint64_t epc)
-{
-	cprintf("trace: pgfault env=%08x va=0x%lx cause=%s present=%d depth=%u ip=0x%lx\n",
-		e->env_id, va, fault_kind(cause), present, e->env_nxframes, epc);
-}
-
 /*
  * Push the UTrapframe at frame (on the exception stack page that xpte maps)
  * and resume at the upcall with sp and a0 pointing at it. The kernel writes
@@ -128,7 +118,7 @@ deliver(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, uint64
 	tf->tf_regs.a0 = frame;
 	tf->tf_epc = e->env_pgfault_upcall;
 	if (trace)
-		trace_pgfault(e, va, cause, present, epc);
+		trace_pgfault(e, tf);
 	env_resume(e);	/* still running: a delivered fault does not stop it */
 }
 
@@ -190,6 +180,15 @@ static void __attribute__((noinline)) user_exception(struct Env *e, struct Trapf
 	}
 }
 
+/* A call that blocked or stopped its caller, or any call under +trace (whose a0 uservec_traced kept in tf_tval). */
+static void __attribute__((noinline)) syscall_done(struct Trapframe *tf)
+{
+	if (trace)
+		trace_syscall(tf, tf->tf_tval, tf->tf_regs.a0);
+	if (curenv->env_status != ENV_RUNNING)
+		sched_yield();
+}
+
 /* From kern/trapentry.S, for an ecall, with every user register saved in tf (= &curenv->env_tf). */
 void syscall_trap(struct Trapframe *tf)
 {
@@ -197,9 +196,9 @@ void syscall_trap(struct Trapframe *tf)
 	tf->tf_cause = CAUSE_USER_ECALL;
 	tf->tf_epc += 4;
 	r->a0 = syscall(r->a7, r->a0, r->a1, r->a2, r->a3, r->a4);
-	struct Env *e = curenv;
-	if (e->env_status != ENV_RUNNING)	/* the call blocked or stopped the caller */
-		sched_yield();
+	struct cpu *c = mycpu();
+	if (c->env->env_status != c->resume_status)	/* not ENV_RUNNING, or +trace: one test for both */
+		syscall_done(tf);
 	kcheck("returning to user mode");	/* trapentry.S returns to the caller */
 }
 

@@ -101,6 +101,27 @@ uservec:
 	ld	x10, R(10)(a0)
 	sret
 
+/*
+ * Under +trace stvec points here instead (struct cpu's uservec): stamp
+ * tf_trace_entry with instret and tf_tval with a0 (a fault's stval
+ * replaces it), restore what that took, then the usual entry. Without +trace nothing runs this, so tracing off costs nothing.
+ */
+	.globl uservec_traced
+	.balign 4
+uservec_traced:
+	csrrw	tp, sscratch, tp		/* tp = struct cpu */
+	sd	a0, CPU_SCRATCH(tp)
+	ld	a0, CPU_TF(tp)
+	sd	t0, R(5)(a0)
+	rdinstret t0
+	sd	t0, TF_TRACE_ENTRY(a0)
+	ld	t0, CPU_SCRATCH(tp)
+	sd	t0, TF_TVAL(a0)			/* a0: a system call's first argument, which its result replaces */
+	ld	t0, R(5)(a0)
+	ld	a0, CPU_SCRATCH(tp)
+	csrrw	tp, sscratch, tp		/* as at the trap */
+	j	uservec
+
 /* userret(tf): back to user mode with the registers in tf. tp must hold the struct cpu. */
 	.globl userret
 userret:

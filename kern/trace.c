@@ -1,0 +1,287 @@
+/*
+ * +trace: the event lines (format in kern/trace.h and README "Trace lines").
+ * Stamps are instret minus the instructions the tracing itself executed
+ * (per hart), so the counts between two events are what an untraced run
+ * executes. The trap entry stamp comes from uservec_traced
+ * (kern/trapentry.S), which stvec points at only under +trace.
+ */
+#include <kern/trace.h>
+#include <kern/env.h>
+#include <kern/pmap.h>
+#include <kern/cpu.h>
+#include <inc/riscv.h>
+#include <inc/stdarg.h>
+#include <inc/stdio.h>
+#include <inc/string.h>
+#include <inc/syscall.h>
+
+/* From the rdinstret in lib/pfentry.S to the faulting instruction: it, the store, 31 loads, jr gp. */
+#define UPCALL_RESTORE_INSNS	34
+/* Upcall frames followed per environment for the resume line (deeper ones are not reported). */
+#define TRACE_DEPTH	4
+
+static uint64_t trace_cost[NCPU];	/* instructions spent printing trace lines, per hart */
+static uint64_t hook_start[NCPU];
+static envid_t last_run[NCPU];		/* environment this hart ran last */
+static struct pending {			/* an upcall delivered and not yet seen returning */
+	uint64_t frame, delivered, epc;
+} pending[NENV][TRACE_DEPTH];
+
+static uint64_t stamp(uint64_t raw)
+{
+	return raw - trace_cost[mycpu()->id];
+}
+
+static void hook_begin(void)
+{
+	hook_start[mycpu()->id] = csr_read(instret);
+}
+
+static void hook_end(void)
+{
+	int id = mycpu()->id;
+	trace_cost[id] += csr_read(instret) - hook_start[id];
+}
+
+/* One line: "trace: STAMP hHART EVENT ...", built whole so that harts do not interleave. */
+static void __attribute__((format(printf, 2, 3))) line(uint64_t when, const char *fmt, ...)
+{
+	char buf[256];
+	int n = snprintf(buf, sizeof(buf), "trace: %lu h%d ", stamp(when), mycpu()->id);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	va_end(ap);
+	cprintf("%s\n", buf);
+}
+
+const char *trace_perm(uint64_t perm, char *buf)
+{
+	static const struct { uint64_t bit; const char *name; } extra[] = {
+		{ PTE_COW, "+COW" }, { PTE_SHARE, "+SHARE" }, { PTE_G, "+G" }, { PTE_A, "+A" }, { PTE_D, "+D" },
+	};
+	buf[0] = perm & PTE_R ? 'R' : '-';
+	buf[1] = perm & PTE_W ? 'W' : '-';
+	buf[2] = perm & PTE_X ? 'X' : '-';
+	buf[3] = perm & PTE_U ? 'U' : '-';
+	buf[4] = '\0';
+	int n = 4;
+	for (size_t i = 0; i < ARRAY_SIZE(extra); i++)
+		if (perm & extra[i].bit)
+			n += snprintf(buf + n, TRACE_PERM_LEN - n, "%s", extra[i].name);
+	if (!(perm & PTE_V))
+		n += snprintf(buf + n, TRACE_PERM_LEN - n, "+noV");
+	uint64_t known = PTE_V | PTE_R | PTE_W | PTE_X | PTE_U | PTE_G | PTE_A | PTE_D | PTE_COW | PTE_SHARE;
+	if (perm & ~known)
+		snprintf(buf + n, TRACE_PERM_LEN - n, "+0x%lx", perm & ~known);
+	return buf;
+}
+
+const char *trace_errname(int64_t err)
+{
+	static const char *const names[] = {
+		[E_UNSPECIFIED] = "E_UNSPECIFIED", [E_BAD_ENV] = "E_BAD_ENV", [E_INVAL] = "E_INVAL",
+		[E_NO_MEM] = "E_NO_MEM", [E_NO_FREE_ENV] = "E_NO_FREE_ENV", [E_FAULT] = "E_FAULT",
+		[E_IPC_NOT_RECV] = "E_IPC_NOT_RECV", [E_EOF] = "E_EOF", [E_NO_SYS] = "E_NO_SYS",
+	};
+	if (err < 0 && -err < MAXERROR)
+		return names[-err];
+	return "E_?";
+}
+
+/*
+ * What each call's arguments are, in order (a0, a1, ...), and its result:
+ * e env id, v address, p permissions, s env status, x hex, d decimal;
+ * the result is r (0 or an error), e (an env id or an error) or d.
+ */
+static const struct { const char *name, *args, *argkinds, ret; } calls[NSYSCALLS] = {
+	[SYS_cputs] = { "cputs", "s len", "vd", 'r' },
+	[SYS_cgetc] = { "cgetc", "", "", 'd' },
+	[SYS_getenvid] = { "getenvid", "", "", 'e' },
+	[SYS_env_destroy] = { "env_destroy", "target", "e", 'r' },
+	[SYS_yield] = { "yield", "", "", 'r' },
+	[SYS_exofork] = { "exofork", "", "", 'e' },
+	[SYS_env_set_status] = { "env_set_status", "target status", "es", 'r' },
+	[SYS_page_alloc] = { "page_alloc", "target va perm", "evp", 'r' },
+	[SYS_page_map] = { "page_map", "src srcva dst dstva perm", "evevp", 'r' },
+	[SYS_page_unmap] = { "page_unmap", "target va", "ev", 'r' },
+	[SYS_env_set_pgfault_upcall] = { "env_set_pgfault_upcall", "target upcall", "ev", 'r' },
+	[SYS_ipc_try_send] = { "ipc_try_send", "to value srcva perm", "exvp", 'r' },
+	[SYS_ipc_recv] = { "ipc_recv", "dstva", "v", 'r' },
+};
+
+static int fmt_arg(char *buf, int size, char kind, uint64_t v)
+{
+	char perm[TRACE_PERM_LEN];
+	static const char *const status[] = { "FREE", "DYING", "RUNNABLE", "RUNNING", "NOT_RUNNABLE" };
+	switch (kind) {
+	case 'e':
+		return snprintf(buf, size, "%08x", (uint32_t)v);
+	case 'p':
+		return snprintf(buf, size, "%s", trace_perm(v, perm));
+	case 's':
+		return v < ARRAY_SIZE(status) ? snprintf(buf, size, "%s", status[v]) : snprintf(buf, size, "%lu", v);
+	case 'd':
+		return snprintf(buf, size, "%ld", (int64_t)v);
+	default:
+		return snprintf(buf, size, "0x%lx", v);
+	}
+}
+
+static int fmt_ret(char *buf, int size, char kind, int64_t r)
+{
+	if (r < 0 && kind != 'd')
+		return snprintf(buf, size, "%s", trace_errname(r));
+	if (kind == 'e')
+		return snprintf(buf, size, "%08x", (uint32_t)r);
+	return snprintf(buf, size, "%ld", r);
+}
+
+static struct pending *pending_of(const struct Env *e)
+{
+	return pending[ENVX(e->env_id)];
+}
+
+/*
+ * The upcall (lib/pfentry.S) stores instret in its frame's gp slot once
+ * the handler has returned, just before it restores the registers and
+ * jumps back. At the environment's next trap, a frame whose record is
+ * newer than its delivery has been returned from: one resume line each,
+ * stamped when the faulting instruction ran again.
+ */
+static void check_resumes(const struct Env *e)
+{
+	struct pending *p = pending_of(e);
+	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
+	if (!xpte || !(*xpte & PTE_V))
+		return;
+	for (int d = TRACE_DEPTH - 1; d >= 0; d--) {
+		if (!p[d].frame)
+			continue;
+		const struct UTrapframe *utf =
+			(const struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + PGOFF(p[d].frame));
+		uint64_t record = utf->utf_regs.gp;
+		if (record <= p[d].delivered || record > hook_start[mycpu()->id])
+			continue;
+		line(record + UPCALL_RESTORE_INSNS, "resume env=%08x depth=%d ip=0x%lx frame=0x%lx", e->env_id, d + 1,
+		     p[d].epc, p[d].frame);
+		p[d].frame = 0;
+	}
+}
+
+static void env_new_line(const struct Env *e, uint64_t now)
+{
+	memset(pending_of(e), 0, sizeof(pending[0]));
+	line(now, "new env=%08x parent=%08x name=%s", e->env_id, e->env_parent_id, e->env_name);
+}
+
+void trace_env_new(const struct Env *e)
+{
+	hook_begin();
+	env_new_line(e, hook_start[mycpu()->id]);
+	hook_end();
+}
+
+void trace_env_free(const struct Env *e)
+{
+	hook_begin();
+	struct Env *cur = curenv;
+	if (e == cur)
+		check_resumes(e);
+	line(hook_start[mycpu()->id], "free env=%08x by=%08x", e->env_id, cur ? cur->env_id : 0);
+	hook_end();
+}
+
+/* Why the environment this hart ran last stopped running, as the scheduler left it. */
+static const char *why_stopped(envid_t id, bool *recv)
+{
+	const struct Env *prev = &envs[ENVX(id)];
+	*recv = false;
+	if (!id)
+		return "start";
+	if (prev->env_id != id || prev->env_status == ENV_FREE || prev->env_status == ENV_DYING)
+		return "exit";
+	if (prev->env_status == ENV_NOT_RUNNABLE) {
+		*recv = prev->env_ipc_recving;
+		return "block";
+	}
+	return (prev->env_tf.tf_cause & SCAUSE_INTR) ? "preempt" : "yield";
+}
+
+void trace_run(const struct Env *e)
+{
+	hook_begin();
+	int id = mycpu()->id;
+	envid_t prev = last_run[id];
+	bool recv;
+	const char *why = why_stopped(prev, &recv);
+	if (prev && envs[ENVX(prev)].env_id == prev && envs[ENVX(prev)].env_status != ENV_FREE)
+		check_resumes(&envs[ENVX(prev)]);
+	line(hook_start[id], "run env=%08x name=%s prev=%08x why=%s%s", e->env_id, e->env_name, prev, why,
+	     recv ? " on=ipc_recv" : "");
+	last_run[id] = e->env_id;
+	hook_end();
+}
+
+void trace_pgfault(const struct Env *e, const struct Trapframe *tf)
+{
+	hook_begin();
+	const struct UTrapframe *utf = NULL;
+	uint64_t frame = tf->tf_regs.sp;
+	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
+	check_resumes(e);
+	if (xpte && (*xpte & PTE_V))
+		utf = (const struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + PGOFF(frame));
+	if (!utf)
+		return hook_end();
+	const char *cause = utf->utf_cause == FAULT_STORE ? "store" : utf->utf_cause == FAULT_LOAD ? "load" : "exec";
+	line(hook_start[mycpu()->id],
+	     "pgfault env=%08x va=0x%lx cause=%s present=%lu depth=%lu ip=0x%lx frame=0x%lx handler=0x%lx entry=%lu",
+	     e->env_id, utf->utf_fault_va, cause, utf->utf_present, utf->utf_depth, utf->utf_epc, frame,
+	     tf->tf_epc, stamp(tf->tf_trace_entry));
+	if (utf->utf_depth >= 1 && utf->utf_depth <= TRACE_DEPTH)
+		pending_of(e)[utf->utf_depth - 1] = (struct pending){ frame, tf->tf_trace_entry, utf->utf_epc };
+	hook_end();
+}
+
+/* After a call that returned (yield, a blocking ipc_recv and exit show as run and free lines). */
+void trace_syscall(const struct Trapframe *tf, uint64_t a0, int64_t ret)
+{
+	hook_begin();
+	const struct PushRegs *r = &tf->tf_regs;
+	struct Env *e = curenv;
+	uint64_t now = hook_start[mycpu()->id], num = r->a7;
+	uint64_t args[5] = { a0, r->a1, r->a2, r->a3, r->a4 };
+	char buf[200];
+	int n = 0;
+
+	check_resumes(e);
+	if (num == SYS_exofork && ret > 0)
+		env_new_line(&envs[ENVX(ret)], now);
+	if (num >= NSYSCALLS) {
+		line(now, "syscall env=%08x num=%lu ip=0x%lx entry=%lu ret=%s", e->env_id, num, tf->tf_epc - 4,
+		     stamp(tf->tf_trace_entry), trace_errname(ret));
+		return hook_end();
+	}
+	const char *names = calls[num].args, *kinds = calls[num].argkinds;
+	for (int i = 0; kinds[i] && n < (int)sizeof(buf); i++) {
+		const char *end = strchr(names, ' ');
+		int len = end ? end - names : (int)strlen(names);
+		n += snprintf(buf + n, sizeof(buf) - n, " %.*s=", len, names);
+		n += fmt_arg(buf + n, sizeof(buf) - n, kinds[i], args[i]);
+		names += len + (end ? 1 : 0);
+	}
+	if (n < (int)sizeof(buf))
+		n += snprintf(buf + n, sizeof(buf) - n, " ret=");
+	if (n < (int)sizeof(buf))
+		fmt_ret(buf + n, sizeof(buf) - n, calls[num].ret, ret);
+	line(now, "%s env=%08x ip=0x%lx entry=%lu%s", calls[num].name, e->env_id, tf->tf_epc - 4,
+	     stamp(tf->tf_trace_entry), buf);
+	if (num == SYS_ipc_try_send && ret == 0) {	/* the message is delivered now; the receiver runs later */
+		const struct Env *to = &envs[ENVX(args[0])];
+		char perm[TRACE_PERM_LEN];
+		line(now, "ipc_recv env=%08x from=%08x value=0x%lx perm=%s", to->env_id, e->env_id, to->env_ipc_value,
+		     to->env_ipc_perm ? trace_perm(to->env_ipc_perm, perm) : "none");
+	}
+	hook_end();
+}
