@@ -32,6 +32,9 @@
 #define STUB_INSNS	12
 #define HOOK_BEFORE	10	/* the call and the wrapper's prologue */
 #define HOOK_AFTER	18	/* the wrapper's epilogue */
+/* deliver (kern/trap.c) saves a register around its call. */
+#define PGFAULT_BEFORE	(HOOK_BEFORE + 2)
+#define PGFAULT_AFTER	(HOOK_AFTER + 2)
 /* syscall_done (kern/trap.c), which only +trace calls after every call, adds to both. */
 #define SYSCALL_BEFORE	22
 #define SYSCALL_AFTER	29
@@ -39,6 +42,7 @@
 static uint64_t trace_cost[NCPU];	/* instructions spent tracing, per hart */
 static uint64_t last_entry[NCPU];	/* raw stamp of the last trap accounted */
 static uint64_t entry_stamp[NCPU];	/* that trap's entry, as a stamp */
+static uint64_t cost_at_entry[NCPU];	/* trace_cost before that trap */
 static envid_t last_run[NCPU];		/* environment this hart ran last */
 static struct pending {			/* an upcall delivered and not yet seen returning */
 	uint64_t frame, delivered, epc;
@@ -55,6 +59,7 @@ static void account_trap(void)
 	struct cpu *c = mycpu();
 	if (c->tf && c->tf->tf_trace_entry != last_entry[c->id]) {
 		last_entry[c->id] = c->tf->tf_trace_entry;
+		cost_at_entry[c->id] = trace_cost[c->id];
 		entry_stamp[c->id] = c->tf->tf_trace_entry - trace_cost[c->id] - STUB_BEFORE;
 		trace_cost[c->id] += STUB_INSNS;
 	}
@@ -75,15 +80,30 @@ static void hook_done(uint64_t start, uint64_t after)
 	} while (0)
 
 /* One line: "trace: STAMP hHART EVENT ...", built whole so that harts do not interleave. */
-static void __attribute__((format(printf, 2, 3))) line(uint64_t when, const char *fmt, ...)
+static void vline(uint64_t stamp, const char *fmt, va_list ap)
 {
 	char buf[256];
-	int n = snprintf(buf, sizeof(buf), "trace: %lu h%d ", stamp(when), mycpu()->id);
+	int n = snprintf(buf, sizeof(buf), "trace: %lu h%d ", stamp, mycpu()->id);
+	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	cprintf("%s\n", buf);
+}
+
+/* A line for now (a raw instret read in this hook). */
+static void __attribute__((format(printf, 2, 3))) line(uint64_t now, const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	vline(stamp(now), fmt, ap);
 	va_end(ap);
-	cprintf("%s\n", buf);
+}
+
+/* A line for a raw instret read in user mode before the trap this hook follows. */
+static void __attribute__((format(printf, 2, 3))) line_before_trap(uint64_t raw, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vline(raw - cost_at_entry[mycpu()->id], fmt, ap);
+	va_end(ap);
 }
 
 const char *trace_perm(uint64_t perm, char *buf)
@@ -194,7 +214,7 @@ static void check_resumes(const struct Env *e)
 		uint64_t record = utf->utf_regs.gp;
 		if (record <= p[d].delivered || record > csr_read(instret))
 			continue;
-		line(record + UPCALL_RESTORE_INSNS, "resume env=%08x depth=%d ip=0x%lx frame=0x%lx", e->env_id, d + 1,
+		line_before_trap(record + UPCALL_RESTORE_INSNS, "resume env=%08x depth=%d ip=0x%lx frame=0x%lx", e->env_id, d + 1,
 		     p[d].epc, p[d].frame);
 		p[d].frame = 0;
 	}
@@ -286,7 +306,7 @@ static void __attribute__((noinline)) pgfault_line(const struct Env *e, const st
 
 void trace_pgfault(const struct Env *e, const struct Trapframe *tf)
 {
-	HOOK(pgfault_line(e, tf, now_), HOOK_BEFORE, HOOK_AFTER);
+	HOOK(pgfault_line(e, tf, now_), PGFAULT_BEFORE, PGFAULT_AFTER);
 }
 
 /* After a call that returned (yield, a blocking ipc_recv and exit show as run and free lines). */

@@ -215,6 +215,21 @@ class Namer:
         return '0x%x [%s]' % (va, n) if n else '0x%x' % va
 
 
+def short_call(ev, namer, env_name):
+    """page_map(self, PFTEMP, self, 0x803000 [.data global], RW-U)"""
+    args = []
+    for k, v in ev['kv'].items():
+        if k in ('env', 'ip', 'ra', 'entry', 'ret'):
+            continue
+        if v.startswith('0x') and k != 'value':
+            n = namer.name(int(v, 16), env_name)
+            v = n if n in ('PFTEMP', 'UTEMP') else namer.fmt(int(v, 16), env_name)
+        elif v == '00000000' and k in ('target', 'src', 'dst'):
+            v = 'self'
+        args.append(v)
+    return 'sys_%s(%s)' % (ev['ev'], ', '.join(args))
+
+
 def call_text(ev, namer, env_name):
     """page_map(src=self srcva=0x... [PFTEMP] ...) = 0"""
     parts = []
@@ -416,29 +431,30 @@ def svg_fault(f, envs, namer, syms_for, ksym, kaddr, userret_len):
     cols = {'user': 170, 'kernel': 470, 'handler': 770}
     heads = {'user': 'user code (env %s %s)' % (f['env'], e['name']), 'kernel': 'kernel',
              'handler': 'upcall + handler (%s)' % sy.func(int(kv['handler'], 16))}
-    rows = []   # (from, to, label, icount, phase)
+    rows = []   # (from, to, label, icount, instructions since the previous row, who ran them)
 
     def k(name):
         return ksym(kaddr[name]).split(' ')[0] if name in kaddr else name
-    rows.append(('user', 'kernel', '%s page fault: %s at %s' % (kv['cause'], namer.fmt(int(kv['va'], 16), e['name']),
-                                                                 sy.func(int(kv['ip'], 16))), E, None))
-    rows.append(('kernel', 'kernel', '%s -> %s -> deliver (frame %s)' % (k('uservec'), k('page_fault_trap'),
-                                                                          kv['frame']), H, H - E))
-    rows.append(('kernel', 'handler', '%s -> sret to %s' % (k('userret'), sy.func(int(kv['handler'], 16))), up,
-                 userret_len))
+    rows.append(('user', 'kernel', '%s page fault: %s at %s' % (
+        kv['cause'], namer.fmt(int(kv['va'], 16), e['name']), sy.where(int(kv['ip'], 16)).split(' <- ')[0]),
+        E, None, ''))
+    rows.append(('kernel', 'kernel', '%s -> %s -> deliver: frame at %s' % (
+        k('uservec'), k('page_fault_trap'), namer.fmt(int(kv['frame'], 16), e['name'])), H, H - E, 'kernel'))
+    rows.append(('kernel', 'handler', '%s: sret to %s' % (k('userret'), sy.func(int(kv['handler'], 16))), up,
+                 userret_len, 'kernel'))
     last = up
     for c in f['calls']:
         ce = int(c['kv']['entry'])
-        rows.append(('handler', 'kernel', 'sys_%s (from %s)' % (c['ev'], sy.func(int(c['kv']['ra'], 16) - 1)), ce,
-                     ce - last))
-        rows.append(('kernel', 'handler', '%s' % call_text(c, namer, e['name']), c['t'], c['t'] - ce))
+        rows.append(('handler', 'kernel', '%s  [in %s]' % (short_call(c, namer, e['name']),
+                                                          sy.func(int(c['kv']['ra'], 16) - 1)), ce, ce - last, 'user'))
+        rows.append(('kernel', 'handler', '= %s' % c['kv'].get('ret', '?'), c['t'], c['t'] - ce, 'kernel'))
         last = c['t']
     if f['resume']:
         R = f['resume']['t']
-        rows.append(('handler', 'handler', 'handler returns', R - RESTORE_INSNS, R - RESTORE_INSNS - last))
+        rows.append(('handler', 'handler', 'handler returns', R - RESTORE_INSNS, R - RESTORE_INSNS - last, 'user'))
         rows.append(('handler', 'user', 'restore registers, jr gp (no kernel): %s again' %
-                     sy.func(int(f['resume']['kv']['ip'], 16)), R, RESTORE_INSNS))
-    W, top, dy = 1100, 90, 46
+                     sy.where(int(f['resume']['kv']['ip'], 16)).split(' <- ')[0], R, RESTORE_INSNS, 'user'))
+    W, top, dy = 1180, 90, 46
     Hgt = top + dy * (len(rows) + 1) + 40
     s = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" '
          'font-family="DejaVu Sans, Helvetica, Arial, sans-serif" font-size="12">' % (W, Hgt, W, Hgt),
@@ -446,16 +462,19 @@ def svg_fault(f, envs, namer, syms_for, ksym, kaddr, userret_len):
          '<path d="M0,0 L10,4 L0,8 z" fill="#333"/></marker></defs>',
          '<rect width="100%" height="100%" fill="white"/>',
          '<text x="%d" y="22" font-size="15" font-weight="bold">%s</text>' % (
-             20, esc('Life of page fault #%d: %s to %s, %d instructions from fault to resumed store' % (
-                 f['id'], kv['cause'], kv['va'], (f['resume']['t'] - E) if f['resume'] else 0))),
+             20, esc('Life of page fault #%d (env %s): %d instructions from the faulting %s to its re-execution' % (
+                 f['id'], f['env'], (f['resume']['t'] - E) if f['resume'] else 0, kv['cause']))),
          '<text x="20" y="40" fill="#555">%s</text>' % esc(
              'left: instruction count (instret, QEMU -icount shift=0); right of each arrow: instructions since the previous step')]
     for name, x in cols.items():
         s.append('<rect x="%d" y="52" width="240" height="26" rx="4" fill="#e8eef8" stroke="#335"/>' % (x - 120))
         s.append('<text x="%d" y="69" text-anchor="middle" font-weight="bold">%s</text>' % (x, esc(heads[name])))
         s.append('<line x1="%d" y1="78" x2="%d" y2="%d" stroke="#999" stroke-dasharray="4,3"/>' % (x, x, Hgt - 20))
-    for i, (a, b, label, t, phase) in enumerate(rows):
+    for i, (a, b, label, t, phase, who) in enumerate(rows):
         y = top + dy * (i + 1)
+        if who == 'kernel' and a == 'kernel' and b == 'handler' and i > 0 and rows[i - 1][1] == 'kernel':
+            s.append('<rect x="%d" y="%d" width="12" height="%d" fill="#cfe0f5" stroke="#357"/>' % (
+                cols['kernel'] - 6, y - dy, dy))
         s.append('<text x="8" y="%d" fill="#444">%d</text>' % (y + 4, t))
         xa, xb = cols[a], cols[b]
         if a == b:
@@ -466,7 +485,8 @@ def svg_fault(f, envs, namer, syms_for, ksym, kaddr, userret_len):
                 xa, y, xb - (8 if xb > xa else -8), y))
             s.append('<text x="%d" y="%d" text-anchor="middle">%s</text>' % ((xa + xb) // 2, y - 6, esc(label)))
         if phase is not None:
-            s.append('<text x="%d" y="%d" fill="#a33" font-weight="bold" text-anchor="end">+%d</text>' % (W - 10, y + 4, phase))
+            s.append('<text x="%d" y="%d" fill="%s" font-weight="bold" text-anchor="end">+%d %s</text>' % (
+                W - 10, y + 4, '#a33' if who == 'kernel' else '#383', phase, who))
     s.append('</svg>')
     return '\n'.join(s) + '\n'
 
