@@ -82,7 +82,12 @@ t() {
 	elif [ "$rc" != 0 ]; then
 		problems="qemu exited with status $rc"$'\n'"$problems"
 	fi
-	local secs
+	report "$name" "$start" "$end" "$out" "$problems"
+}
+
+# report NAME START END OUTFILE PROBLEMS: the test's result line (and what went wrong)
+report() {
+	local name=$1 start=$2 end=$3 out=$4 problems=$5 secs
 	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
 	if [ -z "$problems" ]; then
 		echo "$name: ${GREEN}OK${NORM} (${secs}s)"
@@ -148,18 +153,23 @@ t faultalloc 'faultalloc' \
 	'^fault deadbeef$' '^this string was faulted in at deadbeef$' \
 	'^fault cafebffe$' '^fault cafec000$' '^this string was faulted in at cafebffe$' \
 	'^\[00001000\] exiting gracefully$' '^\[00001000\] free env 00001000$' '!user panic'
+# The line format changed with issue 16 (stamp, hart, decoded perm, ip/ra/entry, frame, resume lines).
+T16='^trace: [0-9]+ h0'
 t faultalloc_trace '+trace faultalloc' \
-	'^trace: page_alloc env=00001000 target=00000000 va=0x3f7ffff000 perm=0x17 ret=0$' \
-	'^trace: pgfault env=00001000 va=0xdeadbeef cause=load present=0 depth=1 ip=0x[0-9a-f]+$' \
+	"$T16 page_alloc env=00001000 ip=0x[0-9a-f]+ ra=0x[0-9a-f]+ entry=[0-9]+ target=00000000 va=0x3f7ffff000 perm=RW-U ret=0\$" \
+	"$T16 pgfault env=00001000 va=0xdeadbeef cause=load present=0 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0 handler=0x[0-9a-f]+ entry=[0-9]+\$" \
 	'^fault deadbeef$' \
-	'^trace: page_alloc env=00001000 target=00000000 va=0xdeadb000 perm=0x17 ret=0$' \
-	'^trace: pgfault env=00001000 va=0xcafebffe cause=load present=0 depth=1 ip=0x[0-9a-f]+$' \
-	'^trace: page_alloc env=00001000 target=00000000 va=0xcafeb000 perm=0x17 ret=0$' \
-	'^trace: pgfault env=00001000 va=0xcafec000 cause=store present=0 depth=2 ip=0x[0-9a-f]+$' \
+	"$T16 page_alloc env=00001000 .* target=00000000 va=0xdeadb000 perm=RW-U ret=0\$" \
+	"$T16 resume env=00001000 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0\$" \
+	"$T16 pgfault env=00001000 va=0xcafebffe cause=load present=0 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0 " \
+	"$T16 page_alloc env=00001000 .* target=00000000 va=0xcafeb000 perm=RW-U ret=0\$" \
+	"$T16 pgfault env=00001000 va=0xcafec000 cause=store present=0 depth=2 ip=0x[0-9a-f]+ frame=0x3f7ffffcc0 " \
 	'^fault cafec000$' \
-	'^trace: page_alloc env=00001000 target=00000000 va=0xcafec000 perm=0x17 ret=0$' \
+	"$T16 page_alloc env=00001000 .* target=00000000 va=0xcafec000 perm=RW-U ret=0\$" \
 	'^this string was faulted in at cafebffe$' \
-	'=3 ^trace: pgfault ' '=4 ^trace: page_alloc '
+	"$T16 resume env=00001000 depth=2 ip=0x[0-9a-f]+ frame=0x3f7ffffcc0\$" \
+	"$T16 resume env=00001000 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0\$" \
+	"=3 $T16 pgfault " "=4 $T16 page_alloc " "=3 $T16 resume "
 t dumbfork 'dumbfork' \
 	'^\[00001000\] new env 00001001$' '^0: I am the parent!$' '^9: I am the parent!$' \
 	'~^0: I am the child!$' '~^9: I am the child!$' \

@@ -9,6 +9,11 @@
                OUT.svg  a sequence diagram of one fault's life (--fault N, default: the first
                         copy-on-write fault whose handler copied the page)
     tools/trace.py --check OUT.json   validates a JSON file written by this script
+    tools/trace.py LOG OUT --doc-check README.md docs/design.md
+                                      checks the docs' <!-- checked: trace|timeline --> blocks
+                                      against a run (LOG) and its timeline (OUT.txt); with
+                                      --doc-update (make doc-trace), lines that match but for
+                                      counts, pcs and source lines take the run's text
 
 Line format (kern/trace.c): "trace: ICOUNT hHART EVENT key=value ...". Symbols come from
 binutils (addr2line, objdump) for the cross target: no ELF parsing here. Python standard
@@ -278,7 +283,7 @@ def text_timeline(envs, faults, runs, namer, syms_for, ksym, kaddr, userret_len)
                 what = 'receives value %s (perm %s) from %s' % (kv['value'], kv['perm'], kv['from'])
             elif 'entry' in kv:
                 ra = int(kv['ra'], 16)
-                what = '%s  from %s%s' % (call_text(ev, namer, e['name']), sy.func(ra - 1),
+                what = '%s  (returns to %s)%s' % (call_text(ev, namer, e['name']), sy.func(ra - 1),
                                           '  [in handler of #%d]' % ev['in_fault']['id'] if 'in_fault' in ev else '')
             else:
                 what = ev['line']
@@ -366,7 +371,8 @@ def chrome_json(envs, faults, runs, namer, syms_for):
         va = namer.fmt(int(kv['va'], 16), envs[f['env']]['name'])
         body.append({'ph': 'X', 'pid': 1, 'tid': tid, 'ts': ts(f['entry']), 'dur': ts(end - f['entry']),
                      'name': 'page fault #%d %s %s' % (f['id'], kv['cause'], va), 'cat': 'fault',
-                     'args': dict(kv, fault=f['id'])})
+                     'args': dict(kv, fault=f['id'], calls=len(f['calls']),
+                                  total=(end - f['entry']) if f['resume'] else None)})
         body.append({'ph': 'i', 's': 't', 'pid': 1, 'tid': tid, 'ts': ts(f['hook']), 'name': 'upcall',
                      'cat': 'fault', 'args': {'fault': f['id'], 'frame': kv['frame'], 'handler': kv['handler']}})
         if f['resume']:
@@ -500,6 +506,73 @@ def pick_fault(faults, n):
     return next((f for f in faults if f['resume']), faults[0] if faults else None)
 
 
+# ---- documentation that cannot go stale ----
+
+def mask_code_addresses(line):
+    """Also without what moves when code changes (pcs, source lines): how --doc-update finds a line."""
+    line = re.sub(r'\b(ip|ra|handler|upcall)=0x[0-9a-f]+', r'\1=#', line)
+    line = re.sub(r'0x[0-9a-f]+ \[\.text\]', '# [.text]', line)
+    return re.sub(r'\.(c|S|h):\d+\)', r'.\1:#)', line)
+
+
+def mask_counts(line):
+    """A line with its instruction counts replaced by #, spaces collapsed: what docs and runs must share."""
+    line = re.sub(r'^(trace: )\d+', r'\1#', line.strip())
+    line = re.sub(r'\b(entry|ICOUNT)=\d+', r'\1=#', line)
+    line = re.sub(r'^(\d+\s+)?(\d+\s+)?', lambda m: '# ' * len([g for g in m.groups() if g]), line)
+    line = re.sub(r'(created at|handler:) \d+', r'\1 #', line)
+    line = re.sub(r'\b\d+ instructions', '# instructions', line)
+    return ' '.join(line.split())
+
+
+def doc_check(log, timeline, docs, update=False):
+    """Each block between <!-- checked: trace --> (or timeline) and <!-- /checked --> in docs must
+    appear in that order in the run's log (or timeline), instruction counts aside. With update,
+    the lines that match (pcs and source lines aside too) take this run's text."""
+    sources, originals = {}, {}
+    for kind, path in (('trace', log), ('timeline', timeline)):
+        with open(path, errors='replace') as f:
+            originals[kind] = [l.rstrip('\r\n') for l in f]
+            sources[kind] = [mask_counts(l) for l in originals[kind]]
+            if update:
+                sources[kind] = [mask_code_addresses(l) for l in sources[kind]]
+    problems, blocks = [], 0
+    for doc in docs:
+        kind, cur = None, 0
+        with open(doc) as f:
+            text = f.readlines()
+        for n, raw in enumerate(text, 1):
+            m = re.match(r'^\s*<!-- checked: (trace|timeline) -->', raw)
+            if m:
+                kind, cur, blocks = m.group(1), 0, blocks + 1
+                continue
+            if re.match(r'^\s*<!-- /checked -->', raw):
+                kind = None
+                continue
+            if not kind or not raw.strip() or raw.strip().startswith('```'):
+                continue
+            want, src = mask_counts(raw), sources[kind]
+            if update:
+                want = mask_code_addresses(want)
+            hit = next((i for i in range(cur, len(src)) if src[i] == want), None)
+            if hit is None:
+                problems.append('%s:%d: not in the %s of this run (in this order): %s' % (doc, n, kind, raw.strip()))
+            else:
+                cur = hit + 1
+                indent = re.match(r'^\s*', raw).group(0) if kind == 'trace' else '    '
+                text[n - 1] = indent + originals[kind][hit].rstrip() + '\n'
+        if update:
+            with open(doc, 'w') as f:
+                f.writelines(text)
+    if not blocks:
+        problems.append('no <!-- checked: ... --> block in %s' % ' '.join(docs))
+    for p in problems:
+        print('trace.py --doc-check: ' + p)
+    if not problems:
+        print('trace.py --doc-check: %d blocks in %s match this run' % (blocks, ' '.join(docs)))
+    return not problems
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('log', nargs='?')
@@ -507,10 +580,15 @@ def main():
     ap.add_argument('--objdir', default='obj')
     ap.add_argument('--prefix', default='riscv64-unknown-elf-')
     ap.add_argument('--fault', type=int, default=0)
-    ap.add_argument('--check')
+    ap.add_argument('--check', metavar='JSON', help='validate a JSON file this script wrote')
+    ap.add_argument('--doc-check', nargs='+', metavar='DOC',
+                    help='LOG and OUT are a run; check the <!-- checked --> blocks of each DOC against it')
+    ap.add_argument('--doc-update', action='store_true', help='with --doc-check: take this run\'s counts')
     a = ap.parse_args()
     if a.check:
         sys.exit(0 if check_json(a.check) else 1)
+    if a.doc_check:
+        sys.exit(0 if doc_check(a.log, a.out + '.txt', a.doc_check, a.doc_update) else 1)
     if not a.log or not a.out:
         ap.error('LOG and OUT are needed')
     events = parse(a.log)
