@@ -17,8 +17,8 @@
 
 /* From the rdinstret in lib/pfentry.S to the faulting instruction: it, the store, 31 loads, jr gp. */
 #define UPCALL_RESTORE_INSNS	34
-/* Upcall frames followed per environment for the resume line (deeper ones are not reported). */
-#define TRACE_DEPTH	4
+/* Upcalls delivered and not yet seen returning, all environments together (more get no resume line). */
+#define PENDING_MAX	64
 
 /*
  * Instructions a traced run executes that an untraced one does not, and
@@ -45,8 +45,10 @@ static uint64_t entry_stamp[NCPU];	/* that trap's entry, as a stamp */
 static uint64_t cost_at_entry[NCPU];	/* trace_cost before that trap */
 static envid_t last_run[NCPU];		/* environment this hart ran last */
 static struct pending {			/* an upcall delivered and not yet seen returning */
+	envid_t env;			/* 0: a free slot */
+	uint32_t depth;
 	uint64_t frame, delivered, epc;
-} pending[NENV][TRACE_DEPTH];
+} pending[PENDING_MAX];
 
 static uint64_t stamp(uint64_t raw)
 {
@@ -188,9 +190,24 @@ static int fmt_ret(char *buf, int size, char kind, int64_t r)
 	return snprintf(buf, size, "%ld", r);
 }
 
-static struct pending *pending_of(const struct Env *e)
+/* The slot for e's frame at depth, or a free one (NULL if none is left). */
+static struct pending *pending_slot(envid_t env, uint32_t depth)
 {
-	return pending[ENVX(e->env_id)];
+	struct pending *free = NULL;
+	for (int i = 0; i < PENDING_MAX; i++) {
+		if (pending[i].env == env && pending[i].depth == depth)
+			return &pending[i];
+		if (!pending[i].env && !free)
+			free = &pending[i];
+	}
+	return free;
+}
+
+static void pending_forget(envid_t env)
+{
+	for (int i = 0; i < PENDING_MAX; i++)
+		if (pending[i].env == env)
+			pending[i].env = 0;
 }
 
 /*
@@ -198,25 +215,30 @@ static struct pending *pending_of(const struct Env *e)
  * the handler has returned, just before it restores the registers and
  * jumps back. At the environment's next trap, a frame whose record is
  * newer than its delivery has been returned from: one resume line each,
- * stamped when the faulting instruction ran again.
+ * innermost first, stamped when the faulting instruction ran again.
  */
 static void check_resumes(const struct Env *e)
 {
-	struct pending *p = pending_of(e);
 	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
 	if (!xpte || !(*xpte & PTE_V))
 		return;
-	for (int d = TRACE_DEPTH - 1; d >= 0; d--) {
-		if (!p[d].frame)
-			continue;
-		const struct UTrapframe *utf =
-			(const struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + PGOFF(p[d].frame));
-		uint64_t record = utf->utf_regs.gp;
-		if (record <= p[d].delivered || record > csr_read(instret))
-			continue;
-		line_before_trap(record + UPCALL_RESTORE_INSNS, "resume env=%08x depth=%d ip=0x%lx frame=0x%lx", e->env_id, d + 1,
-		     p[d].epc, p[d].frame);
-		p[d].frame = 0;
+	for (;;) {
+		struct pending *p = NULL;
+		uint64_t record = 0;
+		for (int i = 0; i < PENDING_MAX; i++) {
+			struct pending *q = &pending[i];
+			if (q->env != e->env_id || (p && q->depth < p->depth))
+				continue;
+			const struct UTrapframe *utf =
+				(const struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + PGOFF(q->frame));
+			if (utf->utf_regs.gp > q->delivered && utf->utf_regs.gp < csr_read(instret))
+				p = q, record = utf->utf_regs.gp;
+		}
+		if (!p)
+			return;
+		line_before_trap(record + UPCALL_RESTORE_INSNS, "resume env=%08x depth=%u ip=0x%lx frame=0x%lx",
+				 e->env_id, p->depth, p->epc, p->frame);
+		p->env = 0;
 	}
 }
 
@@ -229,7 +251,6 @@ static void __attribute__((noinline)) env_new_line(const struct Env *e, uint64_t
 		     UTOP, UENVS, UPAGES, UVPT, ULIM);
 		layout_said = true;
 	}
-	memset(pending_of(e), 0, sizeof(pending[0]));
 	line(now, "new env=%08x parent=%08x name=%s", e->env_id, e->env_parent_id, e->env_name);
 }
 
@@ -243,6 +264,7 @@ static void __attribute__((noinline)) env_free_line(const struct Env *e, uint64_
 	struct Env *cur = curenv;
 	if (e == cur)
 		check_resumes(e);
+	pending_forget(e->env_id);
 	line(now, "free env=%08x by=%08x", e->env_id, cur ? cur->env_id : 0);
 }
 
@@ -300,8 +322,9 @@ static void __attribute__((noinline)) pgfault_line(const struct Env *e, const st
 	     "pgfault env=%08x va=0x%lx cause=%s present=%lu depth=%lu ip=0x%lx frame=0x%lx handler=0x%lx entry=%lu",
 	     e->env_id, utf->utf_fault_va, cause, utf->utf_present, utf->utf_depth, utf->utf_epc, frame,
 	     tf->tf_epc, entry_stamp[mycpu()->id]);
-	if (utf->utf_depth >= 1 && utf->utf_depth <= TRACE_DEPTH)
-		pending_of(e)[utf->utf_depth - 1] = (struct pending){ frame, tf->tf_trace_entry, utf->utf_epc };
+	struct pending *p = pending_slot(e->env_id, utf->utf_depth);
+	if (p)
+		*p = (struct pending){ e->env_id, utf->utf_depth, frame, tf->tf_trace_entry, utf->utf_epc };
 }
 
 void trace_pgfault(const struct Env *e, const struct Trapframe *tf)
