@@ -437,6 +437,7 @@ check() {
 	start=$(date +%s.%N)
 	problems=$($fn 2>&1)
 	end=$(date +%s.%N)
+	[ -e "$OUT/$name.out" ] || cp "$OUT/trace.out" "$OUT/$name.out" 2>/dev/null || : > "$OUT/$name.out"
 	report "$name" "$start" "$end" "$OUT/$name.out" "$problems"
 }
 TRACE_DIR=$(dirname "$(dirname "$(echo "$QEMU_CMD" | sed -n 's/.* -kernel \([^ ]*\) .*/\1/p')")")/trace

@@ -393,9 +393,10 @@ def check_json(path):
     last = {}
     upcalls, resumes = set(), set()
     for i, ev in enumerate(evs):
-        for field in ('ph', 'pid', 'tid', 'name'):
-            if field not in ev:
-                problems.append('event %d has no %s' % (i, field))
+        missing = [field for field in ('ph', 'pid', 'tid', 'name') if field not in ev]
+        if missing:
+            problems.append('event %d has no %s' % (i, ', '.join(missing)))
+            continue
         if ev.get('ph') == 'M':
             continue
         if not isinstance(ev.get('ts'), (int, float)):
