@@ -504,9 +504,9 @@ check trace_counts trace_counts_check
 # README's trace example and design.md's walkthrough come from a run: re-run it, compare.
 doc_trace_check() {
 	trace_forkcow
-	python3 tools/trace.py "$TRACE_DIR/forkcow.log" "$TRACE_DIR/forkcow" --doc-check README.md docs/design.md |
-		grep -v ' match this run$'
-	return 0
+	local msg
+	msg=$(python3 tools/trace.py "$TRACE_DIR/forkcow.log" "$TRACE_DIR/forkcow" --doc-check README.md docs/design.md) ||
+		printf '%s\n%s\n' "$msg" "(if only instruction counts, pcs or source lines moved, 'make doc-trace' updates the docs)"
 }
 check doc_trace doc_trace_check
 

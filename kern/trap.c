@@ -180,7 +180,7 @@ static void __attribute__((noinline)) user_exception(struct Env *e, struct Trapf
 	}
 }
 
-/* A call that blocked or stopped its caller, or any call under +trace (whose a0 uservec_traced kept in tf_tval). */
+/* After a call that blocked or stopped its caller, or after any call under +trace (uservec_traced kept its a0). */
 static void __attribute__((noinline)) syscall_done(struct Trapframe *tf)
 {
 	if (trace)

@@ -104,7 +104,8 @@ uservec:
 /*
  * Under +trace stvec points here instead (struct cpu's uservec): stamp
  * tf_trace_entry with instret and tf_tval with a0 (a fault's stval
- * replaces it), restore what that took, then the usual entry. Without +trace nothing runs this, so tracing off costs nothing.
+ * replaces it), restore what that took, then the usual entry. Without
+ * +trace nothing runs this, so tracing off costs nothing here.
  */
 	.globl uservec_traced
 	.balign 4
