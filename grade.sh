@@ -387,7 +387,7 @@ t remapchild 'remapchild; hello' \
 t trace_fork '+nopreempt +trace forkcow' \
 	"$T16 layout UTEXT=0x800000 UTEMP=0x400000 PFTEMP=0x3f7fe00000 USTACKTOP=0x3f7fffe000 UXSTACKTOP=0x3f80000000 " \
 	"$T16 new env=00001000 parent=00000000 name=forkcow\$" \
-	"$T16 run env=00001000 name=forkcow prev=00000000 why=start\$" \
+	"$T16 run env=00001000 name=forkcow ip=0x[0-9a-f]+ prev=00000000 why=start\$" \
 	"$T16 page_alloc env=00001000 ip=0x[0-9a-f]+ ra=0x[0-9a-f]+ entry=[0-9]+ target=00000000 va=0x3f7ffff000 perm=RW-U ret=0\$" \
 	"$T16 env_set_pgfault_upcall env=00001000 .* target=00000000 upcall=0x[0-9a-f]+ ret=0\$" \
 	"$T16 new env=00001001 parent=00001000 name=forkcow\$" \
@@ -399,12 +399,12 @@ t trace_fork '+nopreempt +trace forkcow' \
 	"$T16 page_map env=00001000 .* src=00000000 srcva=0x3f7fe00000 dst=00000000 dstva=0x803000 perm=RW-U ret=0\$" \
 	"$T16 page_unmap env=00001000 .* target=00000000 va=0x3f7fe00000 ret=0\$" \
 	"$T16 resume env=00001000 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0\$" \
-	"$T16 run env=00001001 name=forkcow prev=00001000 why=yield\$" \
+	"$T16 run env=00001001 name=forkcow ip=0x[0-9a-f]+ prev=00001000 why=yield\$" \
 	"$T16 pgfault env=00001001 va=0x803000 cause=store present=1 depth=1 " \
 	"$T16 page_map env=00001001 .* src=00000000 srcva=0x803000 dst=00000000 dstva=0x803000 perm=RW-U ret=0\$" \
 	"$T16 resume env=00001001 depth=1 " \
 	'^forkcow: grandchild ok$' "$T16 cputs env=00001002 .* len=23 ret=0\$" \
-	"$T16 free env=00001002 by=00001002\$" "$T16 run env=[0-9a-f]+ name=forkcow prev=00001002 why=exit\$" \
+	"$T16 free env=00001002 by=00001002\$" "$T16 run env=[0-9a-f]+ name=forkcow ip=0x[0-9a-f]+ prev=00001002 why=exit\$" \
 	"=6 $T16 pgfault " "=6 $T16 resume " "=7 $T16 new env=" "=7 $T16 free env=" "=1 $T16 layout "
 # Error names, decoded bad permissions and unknown call numbers.
 t trace_errors '+trace exoforkbad' \
@@ -418,13 +418,13 @@ t trace_errors '+trace exoforkbad' \
 # IPC: a send to a receiver not yet waiting, blocking, delivery (value and page), wake-up.
 t trace_ipc '+nopreempt +trace sendpage' \
 	"$T16 ipc_try_send env=00001000 .* to=00001001 value=0x0 srcva=0xa00000 perm=RW-U ret=E_IPC_NOT_RECV\$" \
-	"$T16 run env=00001000 name=sendpage prev=00001001 why=block on=ipc_recv\$" \
+	"$T16 run env=00001000 name=sendpage ip=0x[0-9a-f]+ prev=00001001 why=block on=ipc_recv\$" \
 	"$T16 ipc_try_send env=00001000 .* to=00001001 value=0x0 srcva=0xa00000 perm=RW-U ret=0\$" \
 	"$T16 ipc_recv env=00001001 from=00001000 value=0x0 perm=RW-U\$" \
-	"$T16 run env=00001001 name=sendpage prev=00001000 why=block on=ipc_recv\$"
+	"$T16 run env=00001001 name=sendpage ip=0x[0-9a-f]+ prev=00001000 why=block on=ipc_recv\$"
 # Preemption, and an environment destroyed by another.
 t trace_preempt '+trace spin' \
-	"~$T16 run env=00001000 name=spin prev=0000100[01] why=preempt\$" \
+	"~$T16 run env=00001000 name=spin ip=0x[0-9a-f]+ prev=0000100[01] why=preempt\$" \
 	"~$T16 env_destroy env=00001000 .* target=00001001 ret=0\$" \
 	"~$T16 free env=00001001 by=00001000\$"
 
@@ -467,7 +467,7 @@ trace_outputs_check() {
 	local want
 	for want in '== environment 00001000 "forkcow" ==' \
 		'PAGE FAULT #1: store to 0x803000 [.data global] at set (user/forkcow.c:' \
-		'page_alloc(target=self va=0x3f7fe00000 [PFTEMP] perm=RW-U) = 0  (returns to copy_page_private)  [in handler of #1]' \
+		'page_alloc(target=self va=0x3f7fe00000 [PFTEMP] perm=RW-U) = 0  (returns to copy_page_private (lib/fork.c:' \
 		'resumed after fault #1 at set (user/forkcow.c:' \
 		'== page fault #3: environment 00001001 "forkcow" ==' \
 		'trap entry: uservec (kern/trapentry.S:' '= kernel entry to upcall' \

@@ -297,7 +297,7 @@ static void __attribute__((noinline)) run_line(const struct Env *e, uint64_t now
 	const char *why = why_stopped(prev, &recv);
 	if (prev && envs[ENVX(prev)].env_id == prev && envs[ENVX(prev)].env_status != ENV_FREE)
 		check_resumes(&envs[ENVX(prev)]);
-	line(now, "run env=%08x name=%s prev=%08x why=%s%s", e->env_id, e->env_name, prev, why,
+	line(now, "run env=%08x name=%s ip=0x%lx prev=%08x why=%s%s", e->env_id, e->env_name, e->env_tf.tf_epc, prev, why,
 	     recv ? " on=ipc_recv" : "");
 	last_run[id] = e->env_id;
 }

@@ -209,7 +209,10 @@ class Namer:
             return 'UTEMP'
         if l['UTOP'] <= va < l['ULIM']:
             return 'UVPT views' if va >= l['UVPT'] else 'UPAGES' if va >= l['UPAGES'] else 'UENVS'
-        s = self.syms_for(env_name).section(va)
+        sy = self.syms_for(env_name)
+        s = sy.section(va)
+        if s == '.text':
+            return '.text %s' % sy.func(va)
         if s:
             return s
         return 'outside the program image' if va < l['UTOP'] else ''
@@ -266,8 +269,9 @@ def text_timeline(envs, faults, runs, namer, syms_for, ksym, kaddr, userret_len)
             if ev['ev'] == 'new':
                 what = 'created by %s' % kv['parent']
             elif ev['ev'] == 'run':
-                what = 'runs on hart %d (previous: %s, stopped: %s%s)' % (
-                    ev['hart'], kv['prev'], kv['why'], ', in ipc_recv' if kv.get('on') else '')
+                what = 'runs on hart %d at %s (previous: %s, stopped: %s%s)' % (
+                    ev['hart'], sy.where(int(kv['ip'], 16)), kv['prev'], kv['why'],
+                    ', in ipc_recv' if kv.get('on') else '')
             elif ev['ev'] == 'free':
                 what = 'freed (by %s)' % kv['by']
             elif ev['ev'] == 'pgfault':
@@ -282,7 +286,7 @@ def text_timeline(envs, faults, runs, namer, syms_for, ksym, kaddr, userret_len)
                 what = 'receives value %s (perm %s) from %s' % (kv['value'], kv['perm'], kv['from'])
             elif 'entry' in kv:
                 ra = int(kv['ra'], 16)
-                what = '%s  (returns to %s)%s' % (call_text(ev, namer, e['name']), sy.func(ra - 1),
+                what = '%s  (returns to %s)%s' % (call_text(ev, namer, e['name']), sy.where(ra - 1).split(' <- ')[0],
                                           '  [in handler of #%d]' % ev['in_fault']['id'] if 'in_fault' in ev else '')
             else:
                 what = ev['line']
