@@ -1,40 +1,77 @@
 #!/usr/bin/env bash
 # The test suite: boots each program under QEMU and checks what it prints.
-#   bash grade.sh [NAME...]   run all tests, or only those named (make grade runs them all)
-# Each test prints "NAME: OK (time)" or "NAME: FAIL" with what went wrong and the tail of
-# the output; the last line is "N passed, N failed"; the exit status is 1 on any failure.
+#   bash grade.sh [NAME...]   run all tests, or only those named (make grade runs them all);
+#                             a name that is no test is an error that lists the tests
+#   bash grade.sh --list      print the test names
+#   bash grade.sh --info      print the timeout and where the outputs go
+# Each test prints "NAME: OK (time)" or "NAME: FAIL" with what went wrong and the kernel's
+# output (the lines after the firmware banner); the last line is "N passed, N failed"; the
+# exit status is 1 on any failure. Each test's full output stays in OBJDIR/grade/NAME.out.
 #
 # A test is: t NAME 'BOOTARGS' [expectation...]
-#   'REGEX'      a line matching this extended regex (awk: no {n} intervals) must appear, after the previous plain match
+#   'REGEX'      a line matching this extended regex (gawk: {n} intervals work) must appear, after the previous plain match
 #   '~REGEX'     must appear somewhere (any order)
 #   '!REGEX'     must not appear
 #   '=N REGEX'   exactly N lines match
-# Every test also requires: the machine powered itself off in time, no kernel panic or trap,
-# and the kernel's page accounting line saying every page came back.
+# GRADE_INPUT='text' t ...  feeds text to the console (QEMU's standard input; /dev/null otherwise).
+# Every test also requires: the machine powered itself off in time with the kernel's verdict
+# "pass" (QEMU exit status 0: kern/poweroff.c), no kernel panic or trap, and the kernel's
+# page accounting line saying every page came back.
+# A test can also be a command: tcmd NAME 'COMMAND' passes if COMMAND exits 0.
 
 set -u
 cd "$(dirname "$0")"
+# A KCHECK=1 kernel checks its pages after every system call: it gets four times as long.
 TIMEOUT=${TIMEOUT:-60}
+[ "${KCHECK:-}" = 1 ] && TIMEOUT=$((TIMEOUT * 4))
+CPULIMIT=${CPULIMIT:-20}	# seconds of CPU one test may take (QEMU's, or the command's, user + system time)
 ONLY=" $* "
 pass=0
 fail=0
 failed_names=""
+LISTING=""
 
 if [ -t 1 ]; then GREEN=$'\e[32m'; RED=$'\e[31m'; NORM=$'\e[0m'; else GREEN=; RED=; NORM=; fi
 
-make -s all >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
-QEMU_CMD=$(make -s --no-print-directory print-qemu | tail -1)
+case "${1:-}" in
+--list)
+	LISTING=1
+	exec 3>&1 >/dev/null ;;	# only the names (fd 3) are printed
+--info)
+	echo "timeout ${TIMEOUT}s; outputs in $(make -s --no-print-directory print-objdir)/grade/"
+	exit 0 ;;
+*)
+	# Every name asked for must be a test: an unknown one is an error, not "0 passed".
+	all=" $(bash "$0" --list | tr '\n' ' ')"
+	unknown=""
+	for n in "$@"; do
+		[[ "$all" == *" $n "* ]] || unknown="$unknown $n"
+	done
+	if [ -n "$unknown" ]; then
+		echo "grade.sh: no such test:$unknown" >&2
+		echo "the tests are:$all" | fold -s -w 100 >&2
+		exit 2
+	fi ;;
+esac
+
+if [ -z "$LISTING" ]; then
+	make -s all >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
+	QEMU_CMD=$(make -s --no-print-directory print-qemu | tail -1)
+	OUT=$(make -s --no-print-directory print-objdir)/grade
+	mkdir -p "$OUT"
+	# Interval expressions ({8}) need gawk (Debian's default awk, mawk, lacks them); tools/deps.sh installs it.
+	AWK=${GRADE_AWK:-$(command -v gawk || { sh tools/deps.sh gawk >&2 && command -v gawk; } || echo awk)}
+	INTERVALS=$(echo aa | $AWK '/^a{2}$/ { print 1 }')
+fi
 # RAM in MiB (QEMU -m): below 32 MiB some tests run out of memory before another limit.
-MEM_MB=$(echo "$QEMU_CMD" | sed -n 's/.* -m \([0-9]*\)[mM]* .*/\1/p')
-case "$QEMU_CMD" in *" -m "*[gG]" "*) MEM_MB=$((MEM_MB * 1024)) ;; esac
-OUT=$(mktemp -d)
-trap 'rm -rf "$OUT"' EXIT
+MEM_MB=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -m \([0-9]*\)[mM]* .*/\1/p')
+case "${QEMU_CMD:-}" in *" -m "*[gG]" "*) MEM_MB=$((MEM_MB * 1024)) ;; esac
 
 # match FILE EXPECTATION... : prints one line per unmet expectation
 match() {
 	local file=$1
 	shift
-	MATCH_FILE=$file awk '
+	MATCH_FILE=$file $AWK '
 		BEGIN {
 			nexp = ARGC - 1
 			for (i = 1; i < ARGC; i++) e[i] = ARGV[i]
@@ -62,44 +99,115 @@ match() {
 		}' "$@"
 }
 
+# selected NAME: whether to run test NAME (in --list mode: print it, and no)
+selected() {
+	if [ -n "$LISTING" ]; then
+		echo "$1" >&3
+		return 1
+	fi
+	[ "$ONLY" = "  " ] || [[ "$ONLY" == *" $1 "* ]]
+}
+
+# clock_start NAME ... clock_stop NAME: the wall time and the CPU time of our children (QEMU,
+# or a test's command) in between; clock_stop sets CPU (seconds) and ELAPSED (for the result line).
+clock_start() {
+	CLOCK0=$(date +%s.%N)
+	times > "$OUT/$1.cpu"	# a builtin with a redirection: it reports this shell's children
+}
+clock_stop() {
+	times >> "$OUT/$1.cpu"
+	local end
+	end=$(date +%s.%N)
+	CPU=$(awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); c[NR] += t[1] * 60 + t[2] } }
+		END { printf "%.1f", c[4] - c[2] }' "$OUT/$1.cpu")
+	ELAPSED="$(awk -v a="$CLOCK0" -v b="$end" 'BEGIN { printf "%.1f", b - a }')s, cpu ${CPU}s"
+}
+
+# verdict NAME PROBLEMS SHOW OUTFILE: count and print a test's result (with clock_stop's times);
+# on failure, the problems and what function SHOW prints from OUTFILE
+verdict() {
+	local name=$1 problems=$2
+	if awk -v c="$CPU" -v l="$CPULIMIT" 'BEGIN { exit !(c >= l) }'; then
+		problems="took ${CPU}s of CPU (limit ${CPULIMIT}s)"$'\n'"$problems"
+	fi
+	local secs=$ELAPSED
+	if [ -z "$problems" ]; then
+		echo "$name: ${GREEN}OK${NORM} (${secs})"
+		pass=$((pass + 1))
+	else
+		echo "$name: ${RED}FAIL${NORM} (${secs})"
+		echo "$problems" | sed '/^$/d; s/^/    /'
+		"$3" "$4" | sed 's/^/    | /'
+		fail=$((fail + 1))
+		failed_names="$failed_names $name"
+	fi
+}
+
+# The kernel's part of an output (from its banner on; all of it if the kernel never spoke), at most 40 lines.
+kernel_lines() {
+	echo "--- output after the firmware banner (all of it: $1) ---"
+	if grep -q '^exokernel: hart ' "$1"; then
+		awk '/^exokernel: hart / { k = 1 } k' "$1" | tail -n 40
+	else
+		tail -n 40 "$1"
+	fi
+}
+
+last_lines() {
+	echo "--- last lines of output (all of it: $1) ---"
+	tail -n 20 "$1"
+}
+
 # t NAME BOOTARGS EXPECTATION...
 t() {
 	local name=$1 bootargs=$2
 	shift 2
-	if [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $name "* ]]; then
-		return
+	selected "$name" || return 0
+	local out="$OUT/$name.out" rc problems=""
+	# The one place QEMU's standard input is chosen.
+	local input=/dev/null
+	if [ -n "${GRADE_INPUT:-}" ]; then
+		input="$OUT/$name.in"
+		printf '%s' "$GRADE_INPUT" > "$input"
 	fi
-	local out="$OUT/$name.out" start end rc problems
-	start=$(date +%s.%N)
-	timeout "$TIMEOUT" $QEMU_CMD -append "$bootargs" </dev/null 2>&1 | tr -d '\r' > "$out"
+	if [ -z "$INTERVALS" ]; then
+		for x in "$@"; do
+			[[ "$x" =~ \{[0-9] ]] && problems="$problems"$'\n'"interval expression in '$x': this awk ($AWK) has none; install gawk (sh tools/deps.sh gawk)"
+		done
+	fi
+	clock_start "$name"
+	timeout "$TIMEOUT" $QEMU_CMD -append "$bootargs" <"$input" 2>&1 | tr -d '\r' > "$out"
 	rc=${PIPESTATUS[0]}
-	end=$(date +%s.%N)
-	problems=$(match "$out" "$@" \
+	clock_stop "$name"
+	problems="$problems"$'\n'$(match "$out" "$@" \
 		'!kernel panic' '!kernel trap' '!kernel warning' \
 		'~^kernel: page accounting: [0-9]+ free at boot, [0-9]+ free now: OK$')
 	if [ "$rc" = 124 ]; then
 		problems="timed out after ${TIMEOUT}s (the machine did not power off)"$'\n'"$problems"
 	elif [ "$rc" != 0 ]; then
-		problems="qemu exited with status $rc"$'\n'"$problems"
+		problems="qemu exited with status $rc (the kernel's verdict: $(qemu_status "$rc"))"$'\n'"$problems"
 	fi
-	report "$name" "$start" "$end" "$out" "$problems"
+	verdict "$name" "$(echo "$problems" | sed '/^$/d')" kernel_lines "$out"
 }
 
-# report NAME START END OUTFILE PROBLEMS: the test's result line (and what went wrong)
-report() {
-	local name=$1 start=$2 end=$3 out=$4 problems=$5 secs
-	secs=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", b - a }')
-	if [ -z "$problems" ]; then
-		echo "$name: ${GREEN}OK${NORM} (${secs}s)"
-		pass=$((pass + 1))
-	else
-		echo "$name: ${RED}FAIL${NORM} (${secs}s)"
-		echo "$problems" | sed '/^$/d; s/^/    /'
-		echo "    --- last lines of output ---"
-		tail -n 15 "$out" | sed 's/^/    | /'
-		fail=$((fail + 1))
-		failed_names="$failed_names $name"
-	fi
+# What QEMU's exit status says (kern/poweroff.h).
+qemu_status() {
+	case "$1" in
+	1) echo "page leak" ;;
+	2) echo "kernel panic" ;;
+	*) echo "no verdict" ;;
+	esac
+}
+
+# tcmd NAME COMMAND: a test that is a shell command, run here; passes if it exits 0.
+tcmd() {
+	local name=$1 cmd=$2
+	selected "$name" || return 0
+	local out="$OUT/$name.out" problems=""
+	clock_start "$name"
+	bash -c "$cmd" >"$out" 2>&1 </dev/null || problems="'$cmd' failed (status $?)"
+	clock_stop "$name"
+	verdict "$name" "$problems" last_lines "$out"
 }
 
 # ---- the kernel foundation ----
@@ -382,6 +490,92 @@ t remapchild 'remapchild; hello' \
 	'^remapchild: phase 2: children 2 and 3 gone; calls on them get bad environment$' \
 	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!child 1: page' '!user panic'
 
+# ---- fork that composes; fault handling by address region (issue 11) ----
+t forkexec 'forkexec' \
+	'~^forkexec: child: the copy kept R\|W\|X, code returns 2$' \
+	'~^forkexec: parent: the sole-owner upgrade kept R\|W\|X, code returns 3$' \
+	'~^forkexec: sfork: the private copy kept R\|W\|X and is shared, code returns 4$' \
+	'~^forkexec: keeper: still sees its snapshot, code returns 3$' '!user panic' '!user fault'
+t sforkfork 'sforkfork' \
+	'~^sforkfork: A sees B.s writes after B forked$' '~^sforkfork: C sees the snapshot taken at fork time$' \
+	'~^sforkfork: D and E share after D was forked$' \
+	'^sforkfork: A does not see its fork child.s sfork writes$' '!user panic'
+t forklowmem 'forklowmem' \
+	'~^\[[0-9a-f]+\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(store page fault: copy-on-write: out of memory\)$' \
+	'^forklowmem: [1-9][0-9]* forks out of memory, 3 succeeded; the parent carried on$' '!user panic'
+t forkhandler 'forkhandler' \
+	'~^forkhandler: child resumed after the fault, store done, registers kept$' \
+	'~^forkhandler: parent resumed after the fault, store done, registers kept$' \
+	'~^forkhandler: nested: child resumed from both handlers$' \
+	'^forkhandler: nested: parent resumed from both handlers$' '!user panic' '!user fault'
+t forkkeeps 'forkkeeps' \
+	'~^forkkeeps: fork child: own handler and copy-on-write ok$' \
+	'~^forkkeeps: parent after fork: own handler and copy-on-write ok$' \
+	'~^forkkeeps: sfork child: own handler ok$' '^forkkeeps: parent after sfork: own handler ok$' \
+	'!user panic' '!user fault'
+t regionzero 'regionzero' \
+	'^regionzero: 4 pages touched of 1 GiB, 4 mapped, each zero-filled$' \
+	'^regionzero: child sees the parent.s pages copy-on-write and fills new ones itself$' \
+	'^regionzero: parent unchanged by the child$' '!user panic' '!user fault'
+t regionstack 'regionstack' \
+	'^regionstack: recursion 600 deep ok, the stack grew from 1 to 1[4-9][0-9] pages$' \
+	'^regionstack: child: recursing past the limit$' \
+	'^\[00001001\] user fault va 3f7fe[0-9a-f]+ ip [0-9a-f]+ \(store page fault: stack overflow: sp 3f7fe[0-9a-f]+, past the 1024 KiB stack limit\)$' \
+	'^regionstack: parent: the child is gone, our stack unchanged$' '!user panic'
+t regionguard 'regionguard' \
+	'^\[00001001\] user fault va 3000500c ip [0-9a-f]+ \(load page fault: guard region .red zone.\)$' \
+	'^\[00002001\] user fault va 3000fffc ip [0-9a-f]+ \(store page fault: guard region .red zone.\)$' \
+	'^\[00003001\] user fault va 30000000 ip 30000000 \(instruction page fault: guard region .red zone.\)$' \
+	'^regionguard: every access to the guard ended its child$' '!user panic' '!survived'
+t regiontable 'regiontable' \
+	'^regiontable: a handler that says not mine passes the fault on$' \
+	'^regiontable: child: fallback for 50001000$' '^regiontable: parent: fallback for 60000000$' \
+	'^regiontable: after fork each has its own table$' \
+	'^regiontable: child: fallback for 50003000$' '^regiontable: parent: fallback for 60002000$' \
+	'^regiontable: after sfork each has its own table$' \
+	'~^regiontable: fork in a region handler: child resumed$' \
+	'~^regiontable: fork in a region handler: parent resumed$' \
+	'=4 fallback for' '!user panic' '!user fault'
+# ---- JOS compatibility, gdb, the kernel's verdict, the harness itself (issue 15) ----
+t jostyle 'jostyle' \
+	'^jostyle: through UTEMP$' '^jostyle: local pages = 3, copy = 3, PTSIZE = 200000$' \
+	'^jostyle: 1 runnable, me 00001000 = 00001000$' '^\[00001000\] exiting gracefully$' '!user panic'
+# Input starts with ignored control characters (^B): the firmware and the kernel's UART set-up
+# may each drop some of what QEMU delivered before the program reads.
+pad=$(printf '\002%.0s' $(seq 40))
+GRADE_INPUT="$pad"$'hello wor\b\bXY\n\x7f\x7fab\x05c\x7fcd\n\nquit\n' t readlines 'readlines' \
+	'^readline> hello wor' "^readlines: got 'hello wXY' \(9 characters\)$" \
+	"^readlines: got 'abcd' \(4 characters\)$" '^readlines: done$' '!user panic'
+t buggyhello2 'buggyhello2' \
+	'^\[00001000\] user_mem_check assertion failure for va 008[0-9a-f]{2}000$' \
+	'^\[00001000\] free env 00001000$' '!still alive'
+t intervals 'hello' '^i am environment 0{4}1000$' '!^i am environment 0{5}' '=1 ^(hello, ){1}world$'
+t forgeok 'forgeok' '=2 ^kernel: page accounting: [0-9]+ free at boot, [0-9]+ free now: OK$'
+tcmd verdict_leak 'bash tools/verdict-test.sh'
+tcmd gdb 'bash tools/gdb-test.sh'
+tcmd harness 'bash tools/grade-selftest.sh'
+# ---- kernel lifetime and fairness (issue 12) ----
+t orphans 'orphans' \
+	'^orphans: [0-9]+ pages free$' '=20 ^orphans: round [0-9]+: [0-9]+ pages free$' \
+	'^orphans: 20 rounds, every stuck child freed with its parent, every page back$' \
+	'=122 ^\[[0-9a-f]+\] free env [0-9a-f]+$' '!FAIL' '!user panic' '!blocked with nothing runnable'
+t cputshog 'cputshog' \
+	'^cputshog: printed 256 KiB in [0-9]+ ms; the sibling was scheduled [0-9]+ times meanwhile, longest wait [0-9]+ ms$' \
+	'^cputshog: the sibling kept running; one call printed 4096 bytes$' '!FAIL' '!user panic'
+# Two thirds of memory and a fork under KCHECK=1 is tools/kcheck-cost.sh (too long for here); 40%:
+t forkfill 'forkfill 40' \
+	'^forkfill: wrote [0-9]+ pages \(40% of [0-9]+\)$' '^forkfill: the child sees them$' '^forkfill: done$' '!user panic'
+# On a kernel whose generations wrap after 3 reuses of a slot (ENVGENBITS=2, its own object directory).
+if [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
+	saved_qemu=$QEMU_CMD
+	QEMU_CMD=$(make -s --no-print-directory ENVGENBITS=2 print-qemu 2>/dev/null | tail -1)
+	t genwrap 'genwrap' \
+		'^genwrap: parent 00001001 exited; its child 00001002 waits on with parent 00000000$' \
+		'^genwrap: 00001001 \(the dead parent.s id again\) on the orphan 00001002: destroy bad environment, page_alloc bad environment, page_map bad environment, page_unmap bad environment, set_status bad environment, set_pgfault_upcall bad environment$' \
+		'^genwrap: no rights over the orphan$' '^genwrap: id 00001001 came back after 3 forks$' \
+		'^genwrap: the orphan got its message and exits$' '!destroying' '!FAIL' '!user panic'
+	QEMU_CMD=$saved_qemu
+fi
 # ---- trace: a fault's whole life (issue 16) ----
 # Every event of +trace, one parseable line each (README "Trace lines").
 t trace_fork '+nopreempt +trace forkcow' \
@@ -392,18 +586,18 @@ t trace_fork '+nopreempt +trace forkcow' \
 	"$T16 env_set_pgfault_upcall env=00001000 .* target=00000000 upcall=0x[0-9a-f]+ ret=0\$" \
 	"$T16 new env=00001001 parent=00001000 name=forkcow\$" \
 	"$T16 exofork env=00001000 ip=0x[0-9a-f]+ ra=0x[0-9a-f]+ entry=[0-9]+ ret=00001001\$" \
-	"$T16 page_map env=00001000 .* src=00000000 srcva=0x803000 dst=00001001 dstva=0x803000 perm=R--U\+COW ret=0\$" \
+	"$T16 page_map env=00001000 .* src=00000000 srcva=0x804000 dst=00001001 dstva=0x804000 perm=R--U\+COW ret=0\$" \
 	"$T16 env_set_status env=00001000 .* target=00001001 status=RUNNABLE ret=0\$" \
-	"$T16 pgfault env=00001000 va=0x803000 cause=store present=1 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0 handler=0x[0-9a-f]+ entry=[0-9]+\$" \
+	"$T16 pgfault env=00001000 va=0x804000 cause=store present=1 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0 handler=0x[0-9a-f]+ entry=[0-9]+\$" \
 	"$T16 page_alloc env=00001000 .* target=00000000 va=0x3f7fe00000 perm=RW-U ret=0\$" \
-	"$T16 page_map env=00001000 .* src=00000000 srcva=0x3f7fe00000 dst=00000000 dstva=0x803000 perm=RW-U ret=0\$" \
+	"$T16 page_map env=00001000 .* src=00000000 srcva=0x3f7fe00000 dst=00000000 dstva=0x804000 perm=RW-U ret=0\$" \
 	"$T16 page_unmap env=00001000 .* target=00000000 va=0x3f7fe00000 ret=0\$" \
 	"$T16 resume env=00001000 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0\$" \
 	"$T16 run env=00001001 name=forkcow ip=0x[0-9a-f]+ prev=00001000 why=yield\$" \
-	"$T16 pgfault env=00001001 va=0x803000 cause=store present=1 depth=1 " \
-	"$T16 page_map env=00001001 .* src=00000000 srcva=0x803000 dst=00000000 dstva=0x803000 perm=RW-U ret=0\$" \
+	"$T16 pgfault env=00001001 va=0x804000 cause=store present=1 depth=1 " \
+	"$T16 page_map env=00001001 .* src=00000000 srcva=0x804000 dst=00000000 dstva=0x804000 perm=RW-U ret=0\$" \
 	"$T16 resume env=00001001 depth=1 " \
-	'^forkcow: grandchild ok$' "$T16 cputs env=00001002 .* len=23 ret=0\$" \
+	'^forkcow: grandchild ok$' "$T16 cputs env=00001002 .* len=23 ret=23\$" \
 	"$T16 free env=00001002 by=00001002\$" "$T16 run env=[0-9a-f]+ name=forkcow ip=0x[0-9a-f]+ prev=00001002 why=exit\$" \
 	"=6 $T16 pgfault " "=6 $T16 resume " "=7 $T16 new env=" "=7 $T16 free env=" "=1 $T16 layout "
 # Error names, decoded bad permissions and unknown call numbers.
@@ -430,24 +624,24 @@ t trace_preempt '+trace spin' \
 
 # check NAME FUNCTION: a test that is not one boot; FUNCTION prints one line per problem.
 check() {
-	local name=$1 fn=$2 start end problems
-	if [ "$ONLY" != "  " ] && [[ "$ONLY" != *" $name "* ]]; then
-		return
-	fi
-	start=$(date +%s.%N)
+	local name=$1 fn=$2 problems
+	selected "$name" || return 0
+	clock_start "$name"
 	problems=$($fn 2>&1)
-	end=$(date +%s.%N)
+	clock_stop "$name"
 	[ -e "$OUT/$name.out" ] || cp "$OUT/trace.out" "$OUT/$name.out" 2>/dev/null || : > "$OUT/$name.out"
-	report "$name" "$start" "$end" "$OUT/$name.out" "$problems"
+	verdict "$name" "$problems" last_lines "$OUT/$name.out"
 }
-TRACE_DIR=$(dirname "$(dirname "$(echo "$QEMU_CMD" | sed -n 's/.* -kernel \([^ ]*\) .*/\1/p')")")/trace
+if [ -z "$LISTING" ]; then
+	TRACE_DIR=$(make -s --no-print-directory print-objdir)/trace
+	rm -f "$OUT/trace.out" "$OUT"/trace_outputs.out "$OUT"/trace_counts.out "$OUT/doc_trace.out"
+fi
 # make trace-forkcow, once per grade run (its output is in $OUT/trace.out); +nopreempt: a slice
 # ends after 5 million instructions, which a slow (KCHECK=1) kernel could reach inside a fault
 trace_forkcow() {
-	[ -e "$OUT/trace.done" ] && return
+	[ -e "$OUT/trace.out" ] && return
 	make -s --no-print-directory trace-forkcow ARGS=+nopreempt > "$OUT/trace.out" 2>&1 ||
 		echo "make trace-forkcow failed (see above)"
-	touch "$OUT/trace.done"
 }
 # make trace-forkcow writes the timeline, a valid Chrome trace and an SVG that renders.
 trace_outputs_check() {
@@ -466,12 +660,12 @@ trace_outputs_check() {
 	# The student's questions, from the timeline alone: who faulted where, what the handler did, what it cost.
 	local want
 	for want in '== environment 00001000 "forkcow" ==' \
-		'PAGE FAULT #1: store to 0x803000 [.data global] at set (user/forkcow.c:' \
-		'page_alloc(target=self va=0x3f7fe00000 [PFTEMP] perm=RW-U) = 0  (returns to copy_page_private (lib/fork.c:' \
+		'PAGE FAULT #1: store to 0x804000 [.data global] at set (user/forkcow.c:' \
+		'page_alloc(target=self va=0x3f7fe00000 [PFTEMP] perm=RW-U) = 0  (returns to copy_private (lib/fork.c:' \
 		'resumed after fault #1 at set (user/forkcow.c:' \
 		'== page fault #3: environment 00001001 "forkcow" ==' \
 		'trap entry: uservec (kern/trapentry.S:' '= kernel entry to upcall' \
-		'kernel: page_map(src=self srcva=0x803000 [.data global] dst=self dstva=0x803000 [.data global] perm=RW-U) = 0' \
+		'kernel: page_map(src=self srcva=0x804000 [.data global] dst=self dstva=0x804000 [.data global] perm=RW-U) = 0' \
 		'restore registers, jr gp: back at set (user/forkcow.c:' '= total, fault to resumed instruction'; do
 		grep -qF -- "$want" "$d/forkcow.txt" || echo "timeline lacks: $want"
 	done

@@ -8,13 +8,22 @@
 
 /*
  * An envid_t has three parts: bit 31 is 0 (negative values are errors),
- * bits 30..10 a generation that changes each time a slot is reused, so a
- * stale id is refused, and bits 9..0 the slot in envs[].
+ * bits 30..12 a generation that changes each time a slot is reused, so a
+ * stale id is refused, bits 11..10 zero, and bits 9..0 the slot in envs[].
+ * The generation wraps after ENVGENBITS bits (2^19 - 1 reuses of one slot;
+ * a kernel built with ENVGENBITS=2 wraps after 3, for the tests): an id
+ * can come back, so the kernel never keeps a dead environment's id where
+ * it grants rights (a dying parent's children forget it).
  */
 #define LOG2NENV	10
 #define NENV		(1 << LOG2NENV)
 #define ENVX(envid)	((envid) & (NENV - 1))
 #define ENVGENSHIFT	12	/* first id is 0x1000, as in JOS */
+#ifndef ENVGENBITS
+#define ENVGENBITS	19
+#endif
+#define ENVGENMASK	((((uint32_t)1 << ENVGENBITS) - 1) << ENVGENSHIFT)
+_Static_assert(ENVGENBITS >= 1 && ENVGENSHIFT + ENVGENBITS <= 31, "the generation must fit below bit 31");
 
 enum {
 	ENV_FREE = 0,

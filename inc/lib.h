@@ -21,12 +21,20 @@
 
 #define USED(x) (void)(x)
 
-/* The read-only views of this environment's page tables, and the kernel's tables. */
-#define uvpt	((volatile const pte_t *)UVPT)	/* uvpt[PGNUM(va)]: leaf PTE */
-#define uvpd	((volatile const pte_t *)UVPD)	/* uvpd[PDNUM(va)]: level-1 entry */
-#define uvpgd	((volatile const pte_t *)UVPGD)	/* uvpgd[GDNUM(va)]: root entry */
-#define envs	((volatile const struct Env *)UENVS)
-#define pages	((volatile const struct PageInfo *)UPAGES)
+/*
+ * The read-only views of this environment's page tables, and the kernel's tables.
+ * Constant pointers, not macros, so that a local variable of the same name shadows
+ * them as it does JOS's arrays; GCC folds them to the address. (JOS's absolute
+ * symbols cannot be reached from code at UTEXT: 255 GiB is beyond a pc-relative reach.)
+ */
+#define USER_VIEW(type, name, addr) \
+	static volatile const type *const name __attribute__((unused)) = (volatile const type *)(addr)
+USER_VIEW(pte_t, uvpt, UVPT);		/* uvpt[PGNUM(va)]: leaf PTE */
+USER_VIEW(pte_t, uvpd, UVPD);		/* uvpd[PDNUM(va)]: level-1 entry */
+USER_VIEW(pte_t, uvpgd, UVPGD);		/* uvpgd[GDNUM(va)]: root entry */
+USER_VIEW(struct Env, envs, UENVS);
+USER_VIEW(struct PageInfo, pages, UPAGES);
+#undef USER_VIEW
 
 /* This environment's slot in envs[]: kept in tp, so each env of an sfork has its own. */
 register volatile const struct Env *thisenv __asm__("tp");
@@ -40,8 +48,41 @@ void libmain(int argc, char **argv);
 /* lib/exit.c */
 _Noreturn void exit(void);
 
-/* lib/pgfault.c */
+/* lib/pgfault.c: the one dispatcher every page fault goes through (docs/design.md, section 9) */
 void set_pgfault_handler(void (*handler)(struct UTrapframe *utf));
+int pgfault_setup(void);
+_Noreturn void pgfault_die(const struct UTrapframe *utf, const char *fmt, ...);
+
+/*
+ * Fault handling by address region: the table in lib/pgfault.c, the
+ * kinds (demand-zero, growable stack, guard) in lib/region.c. A region's handler
+ * returns true when it handled the fault, false for "not mine" (the
+ * dispatcher then tries the next region, then set_pgfault_handler's).
+ * The table is per environment: fork and sfork give the child its own copy.
+ */
+struct region;
+typedef bool (*region_handler)(struct UTrapframe *utf, const struct region *rg);
+struct region {
+	uint64_t start, end;		/* [start, end), page-aligned */
+	region_handler handler;
+	const char *name;		/* said in messages */
+	uint64_t arg;			/* the handler's own (the stack's limit, say) */
+};
+#define NREGIONS	32
+/* The library's private page (in the stack's 2 MiB table): the region table; sfork copies it. */
+#define UREGIONS	((uint64_t)PFTEMP + PGSIZE)
+#define STACK_LIMIT_MAX	(USTACKTOP - UREGIONS - 2 * PGSIZE)
+
+int region_add(uint64_t start, uint64_t end, region_handler handler, const char *name, uint64_t arg);
+int region_remove(uint64_t start);
+const struct region *region_find(uint64_t va);
+int region_zero(uint64_t start, uint64_t size, const char *name);
+int region_guard(uint64_t start, uint64_t size, const char *name);
+int region_stack(uint64_t limit);
+int region_prefault(uint64_t va);
+
+/* lib/readline.c */
+char *readline(const char *prompt);
 
 /* lib/console.c */
 int getchar(void);
@@ -82,6 +123,7 @@ static inline pte_t uvpt_lookup(uint64_t va)
 
 /* lib/uvpt.c */
 uint32_t page_refs(uint64_t va);
+uint64_t pages_free(uint64_t *total);
 
 /* lib/fork.c */
 envid_t fork(void);

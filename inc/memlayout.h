@@ -58,9 +58,15 @@
 #define UXSTACKTOP	UTOP
 #define USTACKTOP	(UTOP - 2 * PGSIZE)
 #define UTEXT		_UL(0x800000)
-/* Scratch addresses for the library: below the program, and in the stack's own 2 MiB table. */
-#define UTEMP		_UL(0x400000)
+/* Scratch addresses for the library: below the program, and in the stack's own 2 MiB table.
+ * Pointers in C, as in JOS (memmove(UTEMP, ...) compiles); plain numbers in assembly. */
+#ifdef __ASSEMBLER__
+#define UTEMP		0x400000
 #define PFTEMP		(UTOP - MEGAPGSIZE)
+#else
+#define UTEMP		((void *)0x400000UL)
+#define PFTEMP		((void *)(UTOP - MEGAPGSIZE))
+#endif
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>

@@ -14,6 +14,7 @@
 #define PTSHIFT(l)	(PGSHIFT + 9 * (l))		/* level 0: 4 KiB, 1: 2 MiB, 2: 1 GiB */
 #define MEGAPGSIZE	(_UL(1) << PTSHIFT(1))
 #define GIGAPGSIZE	(_UL(1) << PTSHIFT(2))
+#define PTSIZE		MEGAPGSIZE	/* JOS's name: the bytes one level-1 entry maps (2 MiB) */
 #define NPTENTRIES	512
 
 /* Index of va in the page table of level l (2 = root). */

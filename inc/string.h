@@ -8,6 +8,7 @@ size_t strnlen(const char *s, size_t size);
 char *strcpy(char *dst, const char *src);
 char *strncpy(char *dst, const char *src, size_t size);
 size_t strlcpy(char *dst, const char *src, size_t size);
+char *strcat(char *dst, const char *src);
 int strcmp(const char *s1, const char *s2);
 int strncmp(const char *s1, const char *s2, size_t size);
 char *strchr(const char *s, int c);

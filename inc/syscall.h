@@ -19,4 +19,7 @@ enum {
 	NSYSCALLS
 };
 
+/* Most bytes one sys_cputs prints (it returns how many it printed; the library loops). */
+#define CPUTS_MAX	4096
+
 #endif

@@ -31,6 +31,25 @@ void cons_putc(int c)
 	uart[UART_THR] = (uint8_t)c;
 }
 
+/* The last text on the console came from an environment (sys_cputs) and ended mid-line. */
+static bool user_midline;
+
+/* A byte an environment prints. */
+void cons_putc_user(int c)
+{
+	cons_putc(c);
+	user_midline = (c != '\n');
+}
+
+/* Before the kernel speaks: end a line an environment left open, so kernel lines start a line. */
+void cons_kernel_line(void)
+{
+	if (user_midline) {
+		cons_putc('\n');
+		user_midline = false;
+	}
+}
+
 int cons_getc(void)
 {
 	if (!(uart[UART_LSR] & LSR_DATA_READY))

@@ -12,6 +12,28 @@
 struct Env envs[NENV] __attribute__((aligned(PGSIZE)));
 static struct Env *env_free_list;
 
+/* Each environment's live children, by slot (-1: none), so a death costs what it leaves behind. */
+static int16_t first_child[NENV], next_sibling[NENV], prev_sibling[NENV];
+
+static void link_child(int parent, int c)
+{
+	prev_sibling[c] = -1;
+	next_sibling[c] = first_child[parent];
+	if (first_child[parent] >= 0)
+		prev_sibling[first_child[parent]] = c;
+	first_child[parent] = c;
+}
+
+static void unlink_child(int parent, int c)
+{
+	if (prev_sibling[c] >= 0)
+		next_sibling[prev_sibling[c]] = next_sibling[c];
+	else
+		first_child[parent] = next_sibling[c];
+	if (next_sibling[c] >= 0)
+		prev_sibling[next_sibling[c]] = prev_sibling[c];
+}
+
 /* What thisenv (register tp) holds in the environment: its own slot, as user space sees it. */
 static inline uint64_t user_thisenv(const struct Env *e)
 {
@@ -25,6 +47,7 @@ void env_init(void)
 		envs[i].env_id = 0;
 		envs[i].env_link = env_free_list;
 		env_free_list = &envs[i];
+		first_child[i] = -1;
 	}
 }
 
@@ -41,11 +64,14 @@ int env_alloc(struct Env **newenv_store, envid_t parent_id)
 	if (r < 0)
 		return r;
 
-	int32_t generation = (e->env_id + (1 << ENVGENSHIFT)) & ~(NENV - 1);
-	if (generation <= 0)	/* don't create a negative id */
-		generation = 1 << ENVGENSHIFT;
-	e->env_id = generation | (int32_t)(e - envs);
-	e->env_parent_id = parent_id;
+	/* Unsigned: the next generation wraps to 1, never to 0 or a negative id. */
+	uint32_t generation = ((uint32_t)e->env_id + ((uint32_t)1 << ENVGENSHIFT)) & ENVGENMASK;
+	if (generation == 0)
+		generation = (uint32_t)1 << ENVGENSHIFT;
+	e->env_id = (envid_t)(generation | (uint32_t)(e - envs));
+	e->env_parent_id = parent_id;	/* a live environment (or 0): it forgets its children when it dies */
+	if (parent_id)
+		link_child(ENVX(parent_id), e - envs);
 	e->env_type = ENV_TYPE_USER;
 	e->env_status = ENV_RUNNABLE;
 	e->env_runs = 0;
@@ -185,7 +211,14 @@ int env_create(const char *name, int argc, char **argv, struct Env **store)
 	return 0;
 }
 
-void env_free(struct Env *e)
+/* A child that can never run again: not runnable, and not waiting for a message that would wake it. */
+static bool env_stuck(const struct Env *e)
+{
+	return e->env_status == ENV_NOT_RUNNABLE && !e->env_ipc_recving;
+}
+
+/* Give back e's memory and its slot. */
+static void env_free_one(struct Env *e)
 {
 	struct cpu *c = mycpu();
 	if (trace)
@@ -197,10 +230,48 @@ void env_free(struct Env *e)
 		c->env = NULL;
 	}
 	pgdir_free(e);
+	if (e->env_parent_id)	/* the parent lives on */
+		unlink_child(ENVX(e->env_parent_id), e - envs);
 	e->env_status = ENV_FREE;
 	e->env_link = env_free_list;
 	env_free_list = e;
 	kcheck("environment freed");
+}
+
+/*
+ * The dying environment dead (whose id may come back: the generation wraps)
+ * has no children any more. Each child forgets it; a child that can never
+ * run again (only its parent could have made it runnable) is freed, and its
+ * own children are dealt with in the same way. Children that run or wait in
+ * sys_ipc_recv go on, with no parent. Iterative: the stuck ones wait on a
+ * list through env_link (unused while an environment lives).
+ */
+void env_release_children(struct Env *dead)
+{
+	struct Env *stuck = NULL;
+	for (;;) {
+		int x = dead - envs;
+		for (int c = first_child[x]; c >= 0; c = next_sibling[c]) {
+			envs[c].env_parent_id = 0;
+			if (env_stuck(&envs[c])) {
+				envs[c].env_link = stuck;
+				stuck = &envs[c];
+			}
+		}
+		first_child[x] = -1;
+		if (!stuck)
+			return;
+		dead = stuck;
+		stuck = dead->env_link;
+		env_free_one(dead);	/* its children are next */
+	}
+}
+
+/* e dies: first the children it leaves stuck (one "free env" line each), then e itself. */
+void env_free(struct Env *e)
+{
+	env_release_children(e);
+	env_free_one(e);
 }
 
 void env_destroy(struct Env *e)

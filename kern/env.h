@@ -20,6 +20,7 @@ void env_init(void);
 int env_alloc(struct Env **newenv_store, envid_t parent_id);
 int env_create(const char *name, int argc, char **argv, struct Env **store);
 void env_free(struct Env *e);
+void env_release_children(struct Env *dead);	/* when dead dies: its stuck children die too */
 void env_destroy(struct Env *e);	/* does not return if e is running here */
 void env_fix_thisenv(struct Env *e);
 _Noreturn void env_run(struct Env *e);

@@ -42,7 +42,7 @@ struct node {
 	uint32_t addr_cells;		// #address-cells for this node's children
 	uint32_t size_cells;		// #size-cells for this node's children
 	bool done;			// properties already acted on
-	bool is_memory, is_cpu, is_uart;
+	bool is_memory, is_cpu, is_uart, is_finisher;
 	bool has_reg, has_tb;
 	uint64_t reg_addr, reg_size;	// first reg entry
 	uint64_t tb;			// timebase-frequency
@@ -53,7 +53,7 @@ struct walk {
 	uint64_t strings_size;
 	struct fdt_info *info;
 	struct node nodes[MAXDEPTH];
-	bool mem_found, uart_found;
+	bool mem_found, uart_found, finisher_found;
 	uint64_t cpu_tb;		// timebase-frequency found in a cpu node
 };
 
@@ -148,6 +148,7 @@ node_prop(struct walk *w, int d, const char *name, const uint8_t *val, uint64_t 
 		n->is_cpu = val_is(val, len, "cpu");
 	} else if (strcmp(name, "compatible") == 0) {
 		n->is_uart = list_has(val, len, "ns16550a");
+		n->is_finisher = list_has(val, len, "sifive,test0");
 	} else if (strcmp(name, "reg") == 0 && d > 0) {
 		// Decoded with the parent's cell counts; (ac + sc) * 4 cannot overflow 64 bits.
 		ac = w->nodes[d - 1].addr_cells;
@@ -201,6 +202,10 @@ node_done(struct walk *w, int d)
 	if (n->is_uart && n->has_reg && !w->uart_found) {
 		w->uart_found = true;
 		info->uart_base = n->reg_addr;
+	}
+	if (n->is_finisher && n->has_reg && !w->finisher_found) {
+		w->finisher_found = true;
+		info->finisher_base = n->reg_addr;
 	}
 }
 

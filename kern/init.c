@@ -6,6 +6,7 @@
 #include <kern/trap.h>
 #include <kern/cpu.h>
 #include <kern/sbi.h>
+#include <kern/poweroff.h>
 #include <kern/timer.h>
 #include <kern/kcheck.h>
 #include <inc/riscv.h>
@@ -101,6 +102,7 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 	struct fdt_info info;
 	int fdt_ok = fdt_parse(KADDR(fdt_pa), &info);
 	cons_init(fdt_ok == 0 ? info.uart_base : 0);
+	poweroff_init(fdt_ok == 0 ? info.finisher_base : 0);	/* the boot page table maps it already */
 	if (fdt_ok < 0)
 		panic("no usable device tree at %lx", fdt_pa);
 	if (info.mem_size == 0)
@@ -118,7 +120,8 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 	static char cmdline[sizeof(info.bootargs)];
 	strlcpy(cmdline, info.bootargs, sizeof(cmdline));
 
-	pmap_init(info.mem_base, info.mem_size, info.uart_base);
+	uint64_t devices[] = { info.uart_base, info.finisher_base };
+	pmap_init(info.mem_base, info.mem_size, devices, ARRAY_SIZE(devices));
 	check_page_alloc();
 	env_init();
 	check_pgdir();

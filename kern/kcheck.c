@@ -12,19 +12,24 @@
  * only from the table entries written through pte_write() (old entry out,
  * new entry in) and from the tables of an environment being born or dying;
  * pp_ref is kept separately by page_insert and page_decref. It also keeps its
- * own free flag per page (page_alloc, page_free), and per environment a sum
- * of a hash of every reference entry (where it is and what it holds).
+ * own free flag per page (page_alloc, page_free), and a fingerprint (count
+ * and sum of a hash of every reference entry: where it is and what it holds)
+ * per page table and per environment.
  *
  * After every system call or trap (kcheck, from env_run) and every env_free,
  * it checks what the kernel touched since the last check: every page whose
- * references, pp_ref or free state changed, and every environment whose
- * tables were walked or written (its tables are rescanned: the sum must match
- * what pte_write recorded, and the views must match the tables). Every
- * KCHECK_FULL_EVERY checks, when the touched sets overflow, and at power-off,
- * kcheck_full recounts everything from scratch instead: every table of every
- * environment and the whole free list. That catches what no hook saw: a
- * pp_ref changed on an untouched page, an entry written behind pte_write's
- * back in an untouched environment, a free list broken behind page_free's.
+ * references, pp_ref or free state changed, every table written (rescanned:
+ * 512 entries against its fingerprint), and the views of every environment
+ * whose tables were made, removed or walked. A dying environment is rescanned
+ * whole against its fingerprint. Now and then, when the touched sets
+ * overflow, and at power-off, kcheck_full recounts everything from scratch:
+ * every table of every environment and the whole free list. That catches what
+ * no hook saw: a pp_ref changed on an untouched page, an entry written behind
+ * pte_write's back in a table not written since, a free list broken behind
+ * page_free's. The recount runs when the work of the checks since the last
+ * one reaches what the last one cost, so it at most doubles the checker's
+ * cost, and the checker's cost follows the work the kernel does, not the
+ * size of memory times the number of calls.
  */
 #include <kern/kcheck.h>
 #include <kern/pmap.h>
@@ -34,14 +39,20 @@
 
 #ifdef KCHECK
 
-#ifndef KCHECK_FULL_EVERY
-#define KCHECK_FULL_EVERY 64
-#endif
+/* What a check costs besides its scans (the call it follows did about as much), in entries visited. */
+#define KCHECK_CALL_COST 64
 #define MAXDIRTY_PAGES 1024
+#define MAXDIRTY_TABLES 64
 #define MAXDIRTY_ENVS 16
 
 #define KCP_FREE	0x1	/* on the free list (as page_alloc and page_free say) */
 #define KCP_DIRTY	0x2	/* in dirty_pages[] */
+#define KCP_TDIRTY	0x4	/* in dirty_tables[] */
+#define KCP_ROOT	0x10	/* a page table, and which: its reference entries are those below UTOP */
+#define KCP_VIEWS	0x20	/* below UTOP and the dirview's */
+#define KCP_L1		0x40	/* all */
+#define KCP_L0		0x80	/* all */
+#define KCP_ROLE	(KCP_ROOT | KCP_VIEWS | KCP_L1 | KCP_L0)
 
 struct kcpage *kcheck_pages;
 #define kp kcheck_pages
@@ -50,10 +61,14 @@ static bool on;			/* from kcheck_init (after the boot self-checks) */
 static size_t nfree;		/* pages with KCP_FREE */
 static uint32_t dirty_pages[MAXDIRTY_PAGES];
 static int ndirty_pages;
-static uint16_t dirty_envs[MAXDIRTY_ENVS];
+static uint32_t dirty_tables[MAXDIRTY_TABLES];
+static int ndirty_tables;
+static uint16_t dirty_envs[MAXDIRTY_ENVS];	/* their views to check */
 static int ndirty_envs;
 static bool overflow;		/* a dirty set overflowed: check everything */
-static uint64_t nchecks, nfull, nscans;	/* for the power-off line */
+static uint64_t work;		/* entries visited by the checks since the last full recount (in one: by it) */
+static uint64_t full_cost;	/* entries the last full recount visited */
+static uint64_t nchecks, nfull, nscans, ntables;	/* for the power-off line */
 
 /* Per environment: what pte_write and kcheck_env_born recorded about its reference entries. */
 static struct {
@@ -62,7 +77,12 @@ static struct {
 	bool dirty;		/* in dirty_envs[] */
 } kenv[NENV];
 
-enum { SCAN_SUM, SCAN_BORN, SCAN_DYING, SCAN_RECOUNT };
+static inline size_t kva_index(const void *kva)
+{
+	return PGNUM(PADDR(kva) - mem_base);
+}
+
+enum { SCAN_BORN, SCAN_DYING, SCAN_RECOUNT };
 struct scan {
 	int how;
 	uint64_t sum, n;
@@ -97,6 +117,18 @@ static void mark_page(size_t i)
 	}
 	kp[i].flags |= KCP_DIRTY;
 	dirty_pages[ndirty_pages++] = i;
+}
+
+static void mark_table(size_t t)
+{
+	if (kp[t].flags & KCP_TDIRTY)
+		return;
+	if (ndirty_tables == MAXDIRTY_TABLES) {
+		overflow = true;
+		return;
+	}
+	kp[t].flags |= KCP_TDIRTY;
+	dirty_tables[ndirty_tables++] = t;
 }
 
 static void mark_env(struct Env *e)
@@ -157,6 +189,15 @@ static void scan_env(struct Env *e, struct scan *s)
 	}
 }
 
+/* e's views agree with its tables. Returns about how many entries that read. */
+static uint64_t check_views(struct Env *e, const char *when)
+{
+	int r = pgdir_check_views(e);
+	if (r < 0)
+		panic("kcheck (%s): env %08x: page-table views disagree with the tables (%d)", when, e->env_id, r);
+	return GDNUM(UVIEWS) + NPTENTRIES * e->env_nptpages / 4;
+}
+
 /* e's tables hold what the checker was told, and its views agree with them. */
 static void check_env(struct Env *e, const char *when, struct scan *s)
 {
@@ -165,9 +206,31 @@ static void check_env(struct Env *e, const char *when, struct scan *s)
 		panic("kcheck (%s): env %08x: its tables hold %lu references, pte_write recorded %lu%s: "
 		      "a table entry was written behind pte_write's back", when, e->env_id, s->n, kenv[x].n,
 		      s->n == kenv[x].n ? " (but different ones)" : "");
-	int r = pgdir_check_views(e);
-	if (r < 0)
-		panic("kcheck (%s): env %08x: page-table views disagree with the tables (%d)", when, e->env_id, r);
+	work += s->n + check_views(e, when);
+}
+
+/* Page table t holds the reference entries pte_write recorded in it (its role says which entries count). */
+static void check_table(size_t t, const char *when)
+{
+	const pte_t *tab = page2kva(&pages[t]);
+	uint32_t role = kp[t].flags & KCP_ROLE, n = 0;
+	uint64_t sum = 0;
+	int end = (role & (KCP_ROOT | KCP_VIEWS)) ? GDNUM(UTOP) : NPTENTRIES;
+	for (int k = 0; k < end; k++)
+		if (tab[k] & PTE_V) {
+			sum += entry_hash(&tab[k], tab[k]);
+			n++;
+		}
+	if (role == KCP_VIEWS && (tab[255] & PTE_V)) {	/* the dirview */
+		sum += entry_hash(&tab[255], tab[255]);
+		n++;
+	}
+	if (sum != kp[t].sum || n != kp[t].n)
+		panic("kcheck (%s): page table %lx holds %u references, pte_write recorded %u%s: "
+		      "a table entry was written behind pte_write's back", when, page2pa(&pages[t]), n, kp[t].n,
+		      n == kp[t].n ? " (but different ones)" : "");
+	work += NPTENTRIES;
+	ntables++;
 }
 
 /* pp_ref, the checker's count and the free state of page i agree. */
@@ -204,9 +267,11 @@ static void clear_dirty(void)
 {
 	for (int k = 0; k < ndirty_pages; k++)
 		kp[dirty_pages[k]].flags &= ~KCP_DIRTY;
+	for (int k = 0; k < ndirty_tables; k++)
+		kp[dirty_tables[k]].flags &= ~KCP_TDIRTY;
 	for (int k = 0; k < ndirty_envs; k++)
 		kenv[dirty_envs[k]].dirty = false;
-	ndirty_pages = ndirty_envs = 0;
+	ndirty_pages = ndirty_tables = ndirty_envs = 0;
 	overflow = false;
 }
 
@@ -224,22 +289,30 @@ void kcheck_init(void)
 	kcheck_full("boot");
 }
 
-/* Check what was touched since the last check; every KCHECK_FULL_EVERY checks, everything. */
+/*
+ * Check what was touched since the last check; everything when the checks
+ * since the last full recount have cost as much as it did.
+ */
 void kcheck(const char *when)
 {
 	if (!on)
 		return;
-	if (++nchecks % KCHECK_FULL_EVERY == 0 || overflow) {
+	nchecks++;
+	if (overflow || work >= full_cost) {
 		kcheck_full(when);
 		return;
+	}
+	work += KCHECK_CALL_COST + ndirty_pages;
+	for (int k = 0; k < ndirty_tables; k++) {
+		size_t t = dirty_tables[k];
+		if ((kp[t].flags & KCP_ROLE) && !(kp[t].flags & KCP_FREE))	/* still a table */
+			check_table(t, when);
 	}
 	for (int k = 0; k < ndirty_envs; k++) {
 		struct Env *e = &envs[dirty_envs[k]];
 		if (e->env_status == ENV_FREE || !e->env_pgdir)
 			continue;
-		struct scan s = { .how = SCAN_SUM };
-		scan_env(e, &s);
-		check_env(e, when, &s);
+		work += check_views(e, when);
 		nscans++;
 	}
 	for (int k = 0; k < ndirty_pages; k++)
@@ -254,6 +327,7 @@ static void kcheck_full(const char *why)
 	char when[64];
 	snprintf(when, sizeof(when), "%s, full recount", why);
 	nfull++;
+	work = 2 * npages;	/* the loops over every page, and the free list; check_env adds the tables */
 	for (size_t i = 0; i < npages; i++)
 		kp[i].recount = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
 	for (int x = 0; x < NENV; x++) {
@@ -287,6 +361,8 @@ static void kcheck_full(const char *why)
 	/* Every listed page is KCP_FREE and the list has no repeats, so equal counts mean equal sets. */
 	check_nfree(when);
 	clear_dirty();
+	full_cost = work;
+	work = 0;
 }
 
 /* At power-off: one last full recount, and what the checker did. */
@@ -295,7 +371,8 @@ void kcheck_halt(void)
 	if (!on)
 		return;
 	kcheck_full("power-off");
-	cprintf("kcheck: %lu checks (%lu full recounts, %lu environment scans): OK\n", nchecks, nfull, nscans);
+	cprintf("kcheck: %lu checks (%lu full recounts, %lu table scans, %lu view checks): OK\n", nchecks, nfull,
+		ntables, nscans);
 }
 
 /* pte_write: the table entry *pte of e becomes val. */
@@ -305,30 +382,50 @@ void kcheck_pte(struct Env *e, pte_t *pte, pte_t val)
 	*pte = val;
 	if (!on)
 		return;
-	size_t x = e - envs;
+	size_t x = e - envs, t = kva_index(pte);
 	if (x >= NENV)
 		panic("kcheck: pte_write for an environment outside envs[]");
+	if (t >= npages)
+		panic("kcheck: pte_write of env %08x to %p, not in a page table", e->env_id, pte);
 	if (old & PTE_V) {
 		size_t i = page_index(old, e, "entry");
+		uint64_t h = entry_hash(pte, old);
 		if (kp[i].refs == 0)
 			panic("kcheck: env %08x drops a reference to page %lx, which the checker never counted",
 			      e->env_id, PTE_ADDR(old));
 		kp[i].refs--;
-		kenv[x].sum -= entry_hash(pte, old);
+		kenv[x].sum -= h;
 		kenv[x].n--;
+		kp[t].sum -= h;
+		kp[t].n--;
 		mark_page(i);
 	}
+	uint32_t role = kp[t].flags & KCP_ROLE;
 	if (val & PTE_V) {
 		size_t i = page_index(val, e, "entry");
+		uint64_t h = entry_hash(pte, val);
 		kp[i].refs++;
-		kenv[x].sum += entry_hash(pte, val);
+		kenv[x].sum += h;
 		kenv[x].n++;
+		kp[t].sum += h;
+		kp[t].n++;
+		if (role == KCP_ROOT)	/* what the new entry points to is a table too */
+			kp[i].flags |= KCP_L1;
+		else if (role == KCP_L1)
+			kp[i].flags |= KCP_L0;
 		mark_page(i);
 	}
-	mark_env(e);
+	mark_table(t);
+	if (role != KCP_L0)	/* a table made or removed: its views change */
+		mark_env(e);
 }
 
-/* e's tables were walked: a pointer into them may have been written through. */
+/*
+ * e's tables were walked (to create tables, or to read them): its views are
+ * checked. An entry written through a pointer from the walk without
+ * pte_write shows when its table is next written, when e dies, or at the
+ * next full recount.
+ */
 void kcheck_touch(struct Env *e)
 {
 	if (on)
@@ -340,6 +437,10 @@ void kcheck_page(struct PageInfo *pp, int what)
 	if (!on)
 		return;
 	size_t i = pp - pages;
+	if (what != KC_DECREF) {	/* a fresh page, or one given back: no table (any more) */
+		kp[i].flags &= ~KCP_ROLE;
+		kp[i].sum = kp[i].n = 0;
+	}
 	if (what == KC_ALLOC) {
 		if (!(kp[i].flags & KCP_FREE))
 			panic("kcheck: page_alloc returned page %lx, which is not free", page2pa(pp));
@@ -363,6 +464,13 @@ void kcheck_env_born(struct Env *e)
 	scan_env(e, &s);
 	kenv[e - envs].sum = s.sum;
 	kenv[e - envs].n = s.n;
+	size_t root = kva_index(e->env_pgdir), views = kva_index(e->env_views);
+	kp[root].flags |= KCP_ROOT;	/* no user entries yet */
+	kp[views].flags |= KCP_VIEWS;	/* the dirview */
+	kp[views].sum = entry_hash(&e->env_views[255], e->env_views[255]);
+	kp[views].n = 1;
+	mark_table(root);
+	mark_table(views);
 	mark_env(e);
 }
 

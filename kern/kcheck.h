@@ -15,7 +15,9 @@ enum { KC_ALLOC, KC_FREE, KC_DECREF };
 struct kcpage {
 	uint32_t refs;		/* references, counted from the table entries written */
 	uint32_t recount;	/* scratch for the full recount */
-	uint32_t flags;		/* KCP_FREE, KCP_DIRTY (kern/kcheck.c) */
+	uint32_t flags;		/* KCP_FREE, KCP_DIRTY, the table role... (kern/kcheck.c) */
+	uint32_t n;		/* a page table: its reference entries, as pte_write recorded them */
+	uint64_t sum;		/* and the sum of their hashes */
 };
 extern struct kcpage *kcheck_pages;
 struct PageInfo *kcheck_free_list(void);	/* from kern/pmap.c */

@@ -119,7 +119,7 @@ static void page_init(void)
 	}
 }
 
-void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa)
+void pmap_init(uint64_t base, uint64_t size, const uint64_t *devices, int ndevices)
 {
 	mem_base = base;
 	npages = size / PGSIZE;
@@ -138,7 +138,9 @@ void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa)
 	kern_map((uint64_t)etext, PADDR(etext), (uint64_t)erodata - (uint64_t)etext, KPERM_R);
 	kern_map((uint64_t)erodata, PADDR(erodata), (uint64_t)end - (uint64_t)erodata, KPERM_RW);
 	kern_map((uint64_t)end, PADDR(end), boot_limit - (uint64_t)end, KPERM_RW);
-	kern_map(KERNBASE + ROUNDDOWN(uart_pa, PGSIZE), ROUNDDOWN(uart_pa, PGSIZE), PGSIZE, KPERM_RW);
+	for (int i = 0; i < ndevices; i++)	/* a page of registers each (UART, test finisher) */
+		if (devices[i])
+			kern_map(KERNBASE + ROUNDDOWN(devices[i], PGSIZE), ROUNDDOWN(devices[i], PGSIZE), PGSIZE, KPERM_RW);
 	for (int i = 0; i < NCPU; i++)	/* guard pages under the kernel stacks */
 		*kern_walk((uint64_t)kstacks + i * (KSTKSIZE + KSTKGUARD), 0) = 0;
 

@@ -48,7 +48,7 @@ static inline struct PageInfo *pa2page(physaddr_t pa)
 
 enum { ALLOC_ZERO = 1 };
 
-void pmap_init(uint64_t base, uint64_t size, uint64_t uart_pa);
+void pmap_init(uint64_t base, uint64_t size, const uint64_t *devices, int ndevices);
 struct PageInfo *page_alloc(int flags);
 void page_free(struct PageInfo *pp);
 void page_decref(struct PageInfo *pp);

@@ -4,7 +4,7 @@
 #include <inc/riscv.h>
 #include <kern/console.h>
 #include <kern/kdebug.h>
-#include <kern/sbi.h>
+#include <kern/poweroff.h>
 
 static void putch(int c, void *cnt)
 {
@@ -15,6 +15,7 @@ static void putch(int c, void *cnt)
 int vcprintf(const char *fmt, va_list ap)
 {
 	int cnt = 0;
+	cons_kernel_line();
 	vprintfmt(putch, &cnt, fmt, ap);
 	return cnt;
 }
@@ -44,7 +45,7 @@ _Noreturn void _panic(const char *file, int line, const char *fmt, ...)
 		va_end(ap);
 		backtrace(read_fp());
 	}
-	sbi_shutdown();
+	poweroff(VERDICT_PANIC);
 }
 
 void _warn(const char *file, int line, const char *fmt, ...)

@@ -20,10 +20,10 @@ void sbi_set_timer(uint64_t stime)
 	sbi_call(SBI_EXT_TIME, 0, stime, 0, 0);
 }
 
-/* SRST system_reset(shutdown, no reason); QEMU exits when OpenSBI powers off. */
-_Noreturn void sbi_shutdown(void)
+/* SRST system_reset(shutdown, no reason or system failure); QEMU exits when OpenSBI powers off. */
+_Noreturn void sbi_shutdown(bool failure)
 {
-	sbi_call(SBI_EXT_SRST, 0, 0, 0, 0);
+	sbi_call(SBI_EXT_SRST, 0, failure ? 1 : 0, 0, 0);
 	sbi_call(0x08, 0, 0, 0, 0);	/* legacy shutdown, for older firmware */
 	for (;;)
 		wfi();

@@ -18,6 +18,6 @@ struct sbiret {
 
 struct sbiret sbi_call(uint64_t eid, uint64_t fid, uint64_t a0, uint64_t a1, uint64_t a2);
 void sbi_set_timer(uint64_t stime);
-_Noreturn void sbi_shutdown(void);
+_Noreturn void sbi_shutdown(bool failure);
 
 #endif

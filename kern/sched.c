@@ -2,7 +2,7 @@
 #include <kern/env.h>
 #include <kern/pmap.h>
 #include <kern/cpu.h>
-#include <kern/sbi.h>
+#include <kern/poweroff.h>
 #include <kern/kcheck.h>
 #include <inc/stdio.h>
 
@@ -29,7 +29,7 @@ void sched_yield(void)
 /*
  * Nothing can run. Environments still waiting (not runnable, blocked in IPC)
  * can never be woken on a single hart, so they are freed; then the page
- * accounting line and power-off.
+ * accounting line and power-off with its verdict (kern/poweroff.c).
  */
 static _Noreturn void sched_halt(void)
 {
@@ -46,11 +46,12 @@ static _Noreturn void sched_halt(void)
 	}
 	cprintf("No runnable environments in the system!\n");
 	kcheck_halt();
-	if (npages_free == boot_free_pages)
+	bool ok = npages_free == boot_free_pages;
+	if (ok)
 		cprintf("kernel: page accounting: %lu free at boot, %lu free now: OK\n",
 			boot_free_pages, npages_free);
 	else
 		cprintf("kernel: page accounting: %lu free at boot, %lu free now: LEAK of %ld pages\n",
 			boot_free_pages, npages_free, (long)(boot_free_pages - npages_free));
-	sbi_shutdown();
+	poweroff(ok ? VERDICT_PASS : VERDICT_LEAK);	/* QEMU's exit status: 0 or 1 */
 }

@@ -12,19 +12,28 @@
 #include <inc/error.h>
 #include <inc/string.h>
 
-/* Print [s, s+len) of the caller's memory; a bad pointer destroys the caller. */
+/*
+ * Print the first MIN(len, CPUTS_MAX) bytes of [s, s+len) of the caller's
+ * memory and return how many: one call never holds the CPU for long (the
+ * library loops). A range that wraps or reaches past ULIM, or a bad pointer
+ * among the bytes printed, destroys the caller.
+ */
 static int sys_cputs(uint64_t s, size_t len)
 {
+	bool past_ulim = len > 0 && (s + len < s || s + len > ULIM);
+	len = MIN(len, CPUTS_MAX);
 	user_mem_assert(curenv, s, len, PTE_R);
-	while (len > 0) {	/* through the direct map, page by page */
+	if (past_ulim)	/* no walk to ULIM: name the first byte surely out of reach (always fails) */
+		user_mem_assert(curenv, MAX(s, ULIM), 1, PTE_R);
+	for (size_t left = len; left > 0;) {	/* through the direct map, page by page */
 		pte_t *pte = pgdir_walk(curenv, s, false);
-		size_t n = MIN(len, PGSIZE - PGOFF(s));
+		size_t n = MIN(left, PGSIZE - PGOFF(s));
 		const char *p = (const char *)KADDR(PTE_ADDR(*pte)) + PGOFF(s);
 		for (size_t i = 0; i < n; i++)
-			cons_putc(p[i]);
-		s += n, len -= n;
+			cons_putc_user(p[i]);
+		s += n, left -= n;
 	}
-	return 0;
+	return len;
 }
 
 static int sys_cgetc(void)

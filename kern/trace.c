@@ -247,8 +247,9 @@ static void __attribute__((noinline)) env_new_line(const struct Env *e, uint64_t
 	static bool layout_said;
 	if (!layout_said) {	/* once: the addresses tools/trace.py names */
 		line(now, "layout UTEXT=0x%lx UTEMP=0x%lx PFTEMP=0x%lx USTACKTOP=0x%lx UXSTACKTOP=0x%lx UTOP=0x%lx "
-		     "UENVS=0x%lx UPAGES=0x%lx UVPT=0x%lx ULIM=0x%lx", UTEXT, UTEMP, PFTEMP, USTACKTOP, UXSTACKTOP,
-		     UTOP, UENVS, UPAGES, UVPT, ULIM);
+		     "UENVS=0x%lx UPAGES=0x%lx UVPT=0x%lx ULIM=0x%lx", (uint64_t)UTEXT, (uint64_t)UTEMP, (uint64_t)PFTEMP,
+		     (uint64_t)USTACKTOP, (uint64_t)UXSTACKTOP, (uint64_t)UTOP, (uint64_t)UENVS, (uint64_t)UPAGES,
+		     (uint64_t)UVPT, (uint64_t)ULIM);
 		layout_said = true;
 	}
 	line(now, "new env=%08x parent=%08x name=%s", e->env_id, e->env_parent_id, e->env_name);

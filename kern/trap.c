@@ -5,6 +5,7 @@
 #include <kern/cpu.h>
 #include <kern/kdebug.h>
 #include <kern/sbi.h>
+#include <kern/poweroff.h>
 #include <kern/timer.h>
 #include <kern/trace.h>
 #include <inc/riscv.h>
@@ -222,5 +223,5 @@ void kernel_trap(struct Trapframe *tf)
 	fn = ksym_lookup(tf->tf_regs.ra, &off);
 	cprintf("  ra %016lx (%s+%lu) sp %016lx\n", tf->tf_regs.ra, fn, off, tf->tf_regs.sp);
 	backtrace(tf->tf_regs.s0);
-	sbi_shutdown();
+	poweroff(VERDICT_PANIC);
 }

@@ -4,9 +4,9 @@
  * fault's address, cause, pc and the two registers it changed (sp, a0);
  * every other register still holds its value at the fault, and we store
  * them into the frame here, which costs less than the kernel copying them.
- * We call the C handler, then restore every register from the frame (so a
- * handler may change them, utf_epc included) and jump to utf_epc without
- * entering the kernel.
+ * We call the dispatcher (lib/pgfault.c), which picks the handler, then
+ * restore every register from the frame (so a handler may change them,
+ * utf_epc included) and jump to utf_epc without entering the kernel.
  *
  * RISC-V jumps only through a register, and restoring all 31 leaves none
  * free, so the user ABI reserves gp (x3): it carries the target of the
@@ -52,9 +52,7 @@ _pgfault_upcall:
 	sd	x29, R(29)(sp)
 	sd	x30, R(30)(sp)
 	sd	x31, R(31)(sp)
-1:	auipc	t0, %pcrel_hi(_pgfault_handler)
-	ld	t0, %pcrel_lo(1b)(t0)
-	jalr	t0			/* _pgfault_handler(utf): sp still points at the frame after */
+	call	_pgfault_dispatch	/* (utf), lib/pgfault.c: sp still points at the frame after */
 
 	/* The handler has returned: its frame's gp slot (never restored) records when, for +trace's resume line. */
 	rdinstret t0

@@ -88,6 +88,14 @@ strlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
+/* Appends src to the string at dst (which must have room); returns dst. */
+char *
+strcat(char *dst, const char *src)
+{
+	strcpy(dst + strlen(dst), src);
+	return dst;
+}
+
 int
 strcmp(const char *s1, const char *s2)
 {

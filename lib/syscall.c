@@ -54,9 +54,15 @@ int64_t syscall(int num, uint64_t x1, uint64_t x2, uint64_t x3, uint64_t x4, uin
 	return (int64_t)a0;
 }
 
+/* The kernel prints at most CPUTS_MAX bytes a call and says how many. */
 void sys_cputs(const char *s, size_t len)
 {
-	syscall2(SYS_cputs, (uint64_t)s, len);
+	do {
+		int64_t n = syscall2(SYS_cputs, (uint64_t)s, len);
+		if (n <= 0)
+			return;
+		s += n, len -= n;
+	} while (len > 0);
 }
 
 int sys_cgetc(void)

@@ -4,6 +4,7 @@
 #        deps.sh gnuplot  -> make sure gnuplot is there (make bench draws a plot)
 #        deps.sh trace    -> make sure python3 is there (make trace-NAME runs tools/trace.py)
 #        deps.sh svg      -> make sure rsvg-convert is there (grade.sh renders the trace SVG)
+#        deps.sh gawk     -> make sure gawk is there (grade.sh: regular expressions with {n} intervals)
 # Missing Debian packages are installed with apt-get (through sudo when not root), saying so first.
 set -u
 
@@ -49,5 +50,8 @@ trace)
 	;;
 svg)
 	command -v rsvg-convert >/dev/null 2>&1 || install_pkgs librsvg2-bin
+	;;
+gawk)
+	command -v gawk >/dev/null 2>&1 || install_pkgs gawk
 	;;
 esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turn the kernel's +trace lines into something a student can follow.
 
-    tools/trace.py LOG OUT --objdir obj [--prefix riscv64-unknown-elf-] [--fault N]
+    tools/trace.py LOG OUT --objdir obj [--kernel obj/kern/kernel] [--prefix riscv64-unknown-elf-] [--fault N]
         writes OUT.txt  a timeline per environment, every pc with its function and source line,
                         named addresses, and the instruction count of each phase of each fault
                OUT.json Chrome trace-event format (Perfetto, chrome://tracing): one track per
@@ -579,7 +579,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('log', nargs='?')
     ap.add_argument('out', nargs='?')
-    ap.add_argument('--objdir', default='obj')
+    ap.add_argument('--objdir', default='obj', help='where user/NAME (and, without --kernel, kern/kernel) are')
+    ap.add_argument('--kernel', help='the kernel ELF (default OBJDIR/kern/kernel)')
     ap.add_argument('--prefix', default='riscv64-unknown-elf-')
     ap.add_argument('--fault', type=int, default=0)
     ap.add_argument('--check', metavar='JSON', help='validate a JSON file this script wrote')
@@ -603,7 +604,7 @@ def main():
         if name not in cache:
             cache[name] = Symbols(a.prefix, os.path.join(a.objdir, 'user', name))
         return cache[name]
-    kernel = os.path.join(a.objdir, 'kern', 'kernel')
+    kernel = a.kernel or os.path.join(a.objdir, 'kern', 'kernel')
     ks = Symbols(a.prefix, kernel)
     kaddr, userret_len = kernel_symbols(a.prefix, kernel)
     ks.lookup(kaddr.values())

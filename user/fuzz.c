@@ -125,8 +125,8 @@ static bool in_scratch(uint64_t va)
 }
 
 static const uint64_t special_vas[] = {
-	0, PGSIZE, UTEMP, UTEXT, UTEXT + PGSIZE, UTEXT + 2 * PGSIZE, UTEXT + 3 * PGSIZE,
-	STATS, PFTEMP, USTACKTOP - PGSIZE, USTACKTOP, UXSTACKTOP - PGSIZE,
+	0, PGSIZE, (uint64_t)UTEMP, UTEXT, UTEXT + PGSIZE, UTEXT + 2 * PGSIZE, UTEXT + 3 * PGSIZE,
+	STATS, (uint64_t)PFTEMP, USTACKTOP - PGSIZE, USTACKTOP, UXSTACKTOP - PGSIZE,
 	UTOP - PGSIZE, UTOP, UENVS, UENVS + PGSIZE, UPAGES, UPAGES + 0x80000 * 16,
 	UVPT, UVPT + 0x3FF000, UVPD, UVPGD, UVIEWS - PGSIZE, ULIM - PGSIZE, ULIM,
 	KERNBASE, KERNBASE + 0x10000000, KERNLINK, KERNLINK + 0x100000, 0xFFFFFFFFFFFFF000UL,
@@ -446,6 +446,13 @@ static void fuzz_misc(void)
 	case 3:	/* length 0: any pointer is fine and nothing is printed */
 		if ((r = sc(SYS_cputs, fuzz_va(), 0, 0, 0, 0)) != 0)
 			fail("cputs of 0 bytes returned %ld", r);
+		if (pick(64) == 0) {	/* a long one prints CPUTS_MAX bytes, whatever lies beyond them */
+			static char blank[CPUTS_MAX];
+			uint64_t len = CPUTS_MAX + 1 + pick(2) * next() % (ULIM - (uint64_t)blank - CPUTS_MAX);
+			memset(blank, '\n', sizeof(blank));
+			if ((r = sc(SYS_cputs, (uint64_t)blank, len, 0, 0, 0)) != CPUTS_MAX)
+				fail("a long cputs returned %ld, want CPUTS_MAX", r);
+		}
 		break;
 	default: {
 		static const uint64_t nums[] = { NSYSCALLS, NSYSCALLS + 1, NSYSCALLS + 10, 255, 0x7FFFFFFF,

@@ -21,18 +21,19 @@ void umain(int argc, char **argv)
 	if (me == 1 && thisenv->env_parent_id != parent)
 		panic("child's thisenv names parent %08x, want %08x", thisenv->env_parent_id, parent);
 
+	int last = 0;	/* the counter as this side left it: read later, the other side may have moved it */
 	for (int i = 0; i < 10; i++) {
 		while (turn != me)
 			sys_yield();
 		if (counter != 2 * i + me)
 			panic("%s: counter %d, want %d", me ? "child" : "parent", counter, 2 * i + me);
-		counter++;
+		last = ++counter;
 		mine += me ? 100 : 1;
 		turn = !me;
 	}
 	if (mine != (me ? 1000 : 10))
 		panic("stack variable %d: shared between parent and child?", mine);
-	cprintf("sforktest: %s ok, counter %d, stack %d\n", me ? "child" : "parent", counter, mine);
+	cprintf("sforktest: %s ok, counter %d, stack %d\n", me ? "child" : "parent", last, mine);
 	if (me == 0)
 		wait(child);
 }
