@@ -13,7 +13,9 @@
 #   '~REGEX'     must appear somewhere (any order)
 #   '!REGEX'     must not appear
 #   '=N REGEX'   exactly N lines match
-# GRADE_INPUT='text' t ...  feeds text to the console (QEMU's standard input; /dev/null otherwise).
+# GRADE_INPUT=$'help\ncontinue\n' t NAME ...  types that on the console (QEMU's standard input),
+# for the kernel monitor or a program to read. Without it the console receives nothing (/dev/null):
+# a test that waits for input without any ends at TIMEOUT as a failure; it cannot hang the suite.
 # Every test also requires: the machine powered itself off in time with the kernel's verdict
 # "pass" (QEMU exit status 0: kern/poweroff.c), no kernel panic or trap, and the kernel's
 # page accounting line saying every page came back.
@@ -165,10 +167,13 @@ t() {
 	selected "$name" || return 0
 	local out="$OUT/$name.out" rc problems=""
 	# The one place QEMU's standard input is chosen.
+	# Two newlines first: the firmware's UART setup discards what arrived before it (a byte or
+	# two); the monitor ignores empty lines. QEMU reads stdin only as fast as the UART's 16-byte
+	# FIFO empties, so nothing after them is lost.
 	local input=/dev/null
 	if [ -n "${GRADE_INPUT:-}" ]; then
 		input="$OUT/$name.in"
-		printf '%s' "$GRADE_INPUT" > "$input"
+		printf '\n\n%s' "$GRADE_INPUT" > "$input"
 	fi
 	if [ -z "$INTERVALS" ]; then
 		for x in "$@"; do
@@ -302,12 +307,15 @@ t faultallocbad 'faultallocbad' \
 	'^\[00001000\] user_mem_check assertion failure for va deadbeef$' \
 	'^\[00001000\] free env 00001000$' '!^fault' '!sys_cputs returned'
 t faultnostack 'faultnostack' \
+	'^\[00001000\] user_mem_check assertion failure for va 3f7ffffee0$' \
 	'^\[00001000\] user fault va 00000000 ip [0-9a-f]+ \(store page fault: exception stack not mapped writable\)$' \
 	'^\[00001000\] free env 00001000$' '!survived'
 t faultbadhandler 'faultbadhandler' \
+	'^\[00001000\] user_mem_check assertion failure for va deadbeef$' \
 	'^\[00001000\] user fault va 00000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
 	'^\[00001000\] free env 00001000$' '!survived'
 t faultevilhandler 'faultevilhandler' \
+	'^\[00001000\] user_mem_check assertion failure for va ffffffc080200000$' \
 	'^\[00001000\] user fault va 00000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
 	'^\[00001000\] free env 00001000$' '!survived'
 t faultuvpt 'faultuvpt' \
@@ -449,14 +457,17 @@ t hostilewrite_kdata 'hostilewrite kdata; hello' \
 	'^\[00001000\] user fault va ffffffc080400000 ip [0-9a-f]+ \(store page fault\)$' \
 	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
 t faultrostack 'faultrostack; hello' \
+	'^\[00001000\] user_mem_check assertion failure for va 3f7ffffee0$' \
 	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: exception stack not mapped writable\)$' \
 	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
 t faultnxhandler_data 'faultnxhandler data; hello' \
 	'^faultnxhandler: upcall at 803000 \(data\)$' \
+	'^\[00001000\] user_mem_check assertion failure for va 00803000$' \
 	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
 	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
 t faultnxhandler_stack 'faultnxhandler stack; hello' \
-	'^faultnxhandler: upcall at 3f7fffd[0-9a-f]+ \(stack\)$' \
+	'^faultnxhandler: upcall at (3f7fffd[0-9a-f]+) \(stack\)$' \
+	'^\[00001000\] user_mem_check assertion failure for va 3f7fffd[0-9a-f]+$' \
 	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
 	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
 t faultrecurse 'faultrecurse; hello' \
@@ -464,9 +475,18 @@ t faultrecurse 'faultrecurse; hello' \
 	'^faultrecurse: fault at 10007000, depth 8$' \
 	'^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(store page fault: exception stack overflow\)$' \
 	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!returned' '!user panic'
-t breakpoint 'breakpoint; hello' \
-	'^breakpoint: ebreak$' '^\[00001000\] user fault va 00000000 ip [0-9a-f]+ \(breakpoint\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+# ebreak enters the kernel monitor (issue 15): the dump, JOS's greeting, and continue resumes after it.
+GRADE_INPUT=$'help\ncontinue\n' t breakpoint 'breakpoint; hello' \
+	'^breakpoint: ebreak$' '^\[00001000\] breakpoint at ip ([0-9a-f]+)$' '^TRAP frame at 0x[0-9a-f]+ from CPU 0$' \
+	'^  ra   0x[0-9a-f]+$' '^  sp   0x[0-9a-f]+$' '^  s11  0x[0-9a-f]+$' '^  t6   0x[0-9a-f]+$' \
+	'^  sepc 0x0000000000[0-9a-f]+$' '^  scause 0x0000000000000003 breakpoint$' '^  stval 0x[0-9a-f]+$' \
+	'^  sstatus 0x[0-9a-f]+$' \
+	'^Welcome to the JOS kernel monitor!$' "^Type 'help' for a list of commands\.\$" \
+	'^K> help$' '^help - Display this list of commands$' '^kerninfo - ' '^backtrace - ' '^continue - ' \
+	'^si - ' '^envs - ' '^vm - ' '^kill - ' '^poweroff - ' '^K> continue$' \
+	'^breakpoint: survived ebreak!$' '^\[00001000\] exiting gracefully$' '^\[00001000\] free env 00001000$' \
+	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '=1 ^Welcome to the JOS kernel monitor!$' \
+	'=1 ^TRAP frame' '!user fault'
 t badinsn_sret 'badinsn sret; hello' \
 	'^badinsn: sret$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
 	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
@@ -576,6 +596,102 @@ if [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
 		'^genwrap: the orphan got its message and exits$' '!destroying' '!FAIL' '!user panic'
 	QEMU_CMD=$saved_qemu
 fi
+# ---- JOS's messages and the kernel monitor (issue 15) ----
+# Unhandled faults print JOS's register dump after the one-line reason.
+t dump_faultread 'faultread' \
+	'^\[00001000\] user fault va 00000000 ip ([0-9a-f]+) \(load page fault\)$' \
+	'^TRAP frame at 0x[0-9a-f]+ from CPU 0$' '^  ra   0x[0-9a-f]+$' '^  a0   0x[0-9a-f]+$' '^  t6   0x[0-9a-f]+$' \
+	'^  sepc 0x00000000008[0-9a-f]+$' '^  scause 0x000000000000000d load page fault$' \
+	'^  stval 0x0000000000000000$' '^  sstatus 0x[0-9a-f]+$' '^\[00001000\] free env 00001000$' \
+	'=31 ^  [a-z][a-z0-9][a-z0-9]? +0x[0-9a-f]+$' '!Welcome'
+t dump_badinsn 'badinsn unimp; hello' \
+	'^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
+	'^TRAP frame at 0x[0-9a-f]+ from CPU 0$' '^  scause 0x0000000000000002 illegal instruction$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '!Welcome'
+# A refused upcall: the dump shows the fault it was entered for (sp restored), not the failed entry.
+t dump_badhandler 'faultbadhandler' \
+	'^\[00001000\] user_mem_check assertion failure for va deadbeef$' \
+	'^\[00001000\] user fault va 00000000 ip 00800[0-9a-f]+ \(store page fault: upcall' \
+	'^  sp   0x0000003f7fffd[0-9a-f]+$' '^  sepc 0x0000000000800[0-9a-f]+$' \
+	'^  scause 0x000000000000000f store page fault$' '^  stval 0x0000000000000000$'
+# The commands, with bad arguments, a too-long line and a backspace: over 16 bytes of input,
+# so QEMU must hold back what the UART's FIFO cannot take.
+long_line=$(printf 'x%.0s' $(seq 100))
+GRADE_INPUT="kerninfo
+backtrace
+envs
+vm 1000
+vm zz
+vm
+vm 1234567890123456789
+vm -1
+vm 0
+kill 99999
+kill 1000 1001
+si extra
+nosuchcmd
+$long_line
+helq"$'\b'"p
+   
+continue
+" t monitor_commands 'breakpoint' \
+	'^K> kerninfo$' '^Special kernel symbols:$' \
+	'^  _start ffffffc080200000 \(virt\)  0000000080200000 \(phys\)$' '^  etext  ffffffc0802[0-9a-f]+ \(virt\)' \
+	'^  end    ffffffc080[0-9a-f]+ \(virt\)  0000000080[0-9a-f]+ \(phys\)$' \
+	'^Kernel executable memory footprint: [0-9]+KB$' \
+	'^K> backtrace$' '^Stack backtrace:$' '^  fp [0-9a-f]+ ra [0-9a-f]+ monitor\+[0-9]+$' \
+	'^  fp [0-9a-f]+ ra [0-9a-f]+ user_trap\+[0-9]+$' '^  user environment 00001000: ip 008[0-9a-f]+ ra ' \
+	'^K> envs$' '^  id       parent   status        runs pages tables name$' \
+	'^\* 00001000 00000000 running +[0-9]+ +[0-9]+ +[0-9]+ breakpoint$' \
+	'^K> vm 1000$' '^  0000800000 00000000[0-9a-f]+ r-xu +1$' '^  3f7fffd000 00000000[0-9a-f]+ rw-u +1$' \
+	'^\[00001000\] [0-9]+ pages mapped below UTOP, [0-9]+ page-table pages$' \
+	"^no environment 'zz'" '^usage: vm ENVID$' "^no environment '1234567890123456789'" \
+	"^no environment '-1'" "^no environment '0'" "^no environment '99999'" '^usage: kill \[ENVID\]$' \
+	'^K> si extra$' '^\[00001000\] single step: ip [0-9a-f]+$' \
+	"^Unknown command 'nosuchcmd'$" '^line too long \(at most 79 characters\): ignored$' \
+	'^help - Display this list of commands$' '^K> continue$' '^breakpoint: survived ebreak!$' \
+	'^\[00001000\] exiting gracefully$' '=1 ^Welcome to the JOS kernel monitor!$' '!^Unknown command .(helq|x)'
+# kill destroys the stopped environment; the other one carries on.
+GRADE_INPUT=$'envs\nkill\n' t monitor_kill '+nopreempt breakpoint; hello' \
+	'^\[00001000\] breakpoint at ip [0-9a-f]+$' '^Welcome to the JOS kernel monitor!$' \
+	'^  00001001 00000000 runnable +0 +[0-9]+ +[0-9]+ hello$' '^K> kill$' '^\[00001000\] free env 00001000$' \
+	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+# poweroff destroys every environment and powers off, also with +monitor (no second monitor).
+GRADE_INPUT=$'poweroff\n' t monitor_poweroff '+monitor breakpoint; spin' \
+	'^K> poweroff$' '^\[00001000\] free env 00001001$' '^\[00001000\] free env 00001000$' \
+	'^No runnable environments in the system!$' '=1 ^Welcome to the JOS kernel monitor!$' '!survived'
+# +monitor: the monitor instead of power-off, until quit; commands that need a stopped environment say so.
+GRADE_INPUT=$'envs\nsi\ncontinue\nkill\nvm 1000\nkerninfo\nquit\n' t monitor_halt '+monitor hello' \
+	'^\[00001000\] exiting gracefully$' '^kernel: page accounting: ' \
+	'^Welcome to the JOS kernel monitor!$' '^K> envs$' '^  id       parent' '^K> si$' \
+	'^si: no environment is stopped$' '^continue: no environment is stopped$' '^kill: no environment is stopped$' \
+	"^no environment '1000'" '^Special kernel symbols:$' '^K> quit$' '!^[* ] 0000'
+# si: one instruction at a time through every kind of control transfer; the stops are read
+# from the symbol table. Then continue after a c.ebreak skips exactly its 2 bytes (a0 = 42).
+stepper_elf=$(echo "$QEMU_CMD" | sed -n 's/.* -kernel \([^ ]*\)\/kern\/kernel .*/\1/p')/user/stepper
+nm_prefix=$(sh tools/deps.sh prefix)
+step_addr() { "${nm_prefix}nm" "$stepper_elf" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
+step_stops=()
+for n in 2 4 5 7 6 8 9 10 12 13 14 15 17 16 18 19; do
+	step_stops+=("^\\[00001000\\] single step: ip 0*$(step_addr step_$n)\$")
+done
+GRADE_INPUT="$(printf 'si\n%.0s' $(seq 16))"$'\ncontinue\ncontinue\n' t monitor_si 'stepper' \
+	"^\\[00001000\\] breakpoint at ip 0*$(step_addr step_bp)\$" "${step_stops[@]}" \
+	"^\\[00001000\\] breakpoint at ip 0*$(step_addr step_20)\$" '^stepper: a0 = 42$' \
+	'=16 single step' '=2 ^Welcome to the JOS kernel monitor!$'
+# si refuses to step into memory that is not executable; kill then ends the program, hello carries on.
+GRADE_INPUT=$'si\nsi\nkill\n' t monitor_si_bad 'stepper bad; hello' \
+	'^\[00001000\] single step: ip [0-9a-f]+$' \
+	'^si: the instruction at ip [0-9a-f]+ goes to 00000000, which is not mapped executable user memory; not stepped$' \
+	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+# si in a forked child: the breakpoint goes into a private copy of the text page it shares with
+# its parent (reference count 2, then 1), and the parent, running that code meanwhile, never meets it.
+fork_after=$(step_addr fork_after)
+fork_page=$(printf '%010x' $((0x$fork_after & ~0xfff)))
+GRADE_INPUT=$'vm 1001\nsi\nvm 1001\ncontinue\n' t monitor_si_fork '+nopreempt stepper fork' \
+	'^\[00001001\] breakpoint at ip [0-9a-f]+$' "^  $fork_page [0-9a-f]+ r-xu +2\$" '^K> si$' \
+	"^\\[00001001\\] single step: ip 0*$fork_after\$" "^  $fork_page [0-9a-f]+ r-xu +1\$" \
+	'~^stepper: parent done$' '~^stepper: child done$' '!^\[00001000\] breakpoint' '=1 ^Welcome'
 # ---- trace: a fault's whole life (issue 16) ----
 # Every event of +trace, one parseable line each (README "Trace lines").
 t trace_fork '+nopreempt +trace forkcow' \

@@ -19,7 +19,7 @@ void cons_init(uint64_t uart_pa)
 		uart = (volatile uint8_t *)(KERNBASE + uart_pa);
 	uart[UART_IER] = 0;		/* polled: no interrupts */
 	uart[UART_LCR] = 0x03;		/* 8 data bits, no parity, 1 stop bit */
-	uart[UART_FCR] = 0x07;		/* enable and clear FIFOs */
+	uart[UART_FCR] = 0x05;		/* FIFOs on, transmit cleared; input typed during boot is kept */
 }
 
 void cons_putc(int c)

@@ -9,6 +9,7 @@
 #include <kern/poweroff.h>
 #include <kern/timer.h>
 #include <kern/kcheck.h>
+#include <kern/monitor.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -29,7 +30,8 @@ void check_pgdir(void);
  * The command line (FDT /chosen/bootargs, QEMU's -append) is a list of
  * programs separated by ';', each "NAME ARG...", created in that order.
  * Words starting with '+' are kernel options: +trace, +nopreempt, +bench
- * (print the instructions from kernel entry to the first user instruction).
+ * (print the instructions from kernel entry to the first user instruction),
+ * +monitor (the kernel monitor instead of power-off when nothing is left).
  */
 static void kernel_option(const char *word)
 {
@@ -41,6 +43,8 @@ static void kernel_option(const char *word)
 		preempt = false;
 	else if (strcmp(word, "+bench") == 0)
 		bench_boot = true;
+	else if (strcmp(word, "+monitor") == 0)
+		monitor_at_halt = true;
 	else
 		cprintf("kernel: unknown option '%s'\n", word);
 }

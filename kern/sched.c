@@ -4,6 +4,7 @@
 #include <kern/cpu.h>
 #include <kern/poweroff.h>
 #include <kern/kcheck.h>
+#include <kern/monitor.h>
 #include <inc/stdio.h>
 
 size_t boot_free_pages;
@@ -53,5 +54,6 @@ static _Noreturn void sched_halt(void)
 	else
 		cprintf("kernel: page accounting: %lu free at boot, %lu free now: LEAK of %ld pages\n",
 			boot_free_pages, npages_free, (long)(boot_free_pages - npages_free));
+	monitor_halt();	/* +monitor: until its poweroff */
 	poweroff(ok ? VERDICT_PASS : VERDICT_LEAK);	/* QEMU's exit status: 0 or 1 */
 }

@@ -8,6 +8,7 @@
 #include <kern/poweroff.h>
 #include <kern/timer.h>
 #include <kern/trace.h>
+#include <kern/monitor.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -27,6 +28,7 @@ void trap_init_percpu(void)
 	csr_write(stvec, kernelvec);
 	csr_write(sie, 0);
 	csr_write(scounteren, 0x7);	/* user may read cycle, time, instret */
+	csr_clear(sstatus, SSTATUS_FS);	/* FPU off (the firmware leaves it on): no FP state to save, FP instructions trap */
 }
 
 const char *trap_cause_name(uint64_t scause)
@@ -53,18 +55,47 @@ const char *trap_cause_name(uint64_t scause)
 	return "unknown trap";
 }
 
-/* A fault the running environment cannot handle: one line, then it is gone. */
+/* The registers of a trap from user mode, laid out like JOS's print_trapframe. */
+void print_trapframe(const struct Trapframe *tf)
+{
+	static const char *const names[] = {
+		"ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6",
+		"a7", "s2", "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+	};
+	const uint64_t *regs = (const uint64_t *)&tf->tf_regs;
+	_Static_assert(ARRAY_SIZE(names) * sizeof(uint64_t) == sizeof(struct PushRegs), "one name per register");
+	cprintf("TRAP frame at 0x%lx from CPU %d\n", (uint64_t)tf, mycpu()->id);
+	for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+		cprintf("  %-4s 0x%016lx\n", names[i], regs[i]);
+	cprintf("  sepc 0x%016lx\n", tf->tf_epc);
+	cprintf("  scause 0x%016lx %s\n", tf->tf_cause, trap_cause_name(tf->tf_cause));
+	cprintf("  stval 0x%016lx\n", tf->tf_tval);
+	/* Not saved per trap: every trap from user mode leaves SPP = 0 and SPIE = 1 (section 7). */
+	cprintf("  sstatus 0x%016lx\n", csr_read(sstatus));
+}
+
+/* A fault the running environment cannot handle: one line and its registers, then it is gone. */
 static _Noreturn void user_fault(struct Env *e, uint64_t cause, uint64_t va, const char *why)
 {
 	cprintf("[%08x] user fault va %08lx ip %08lx (%s%s%s)\n", e->env_id, va,
 		e->env_tf.tf_epc, trap_cause_name(cause), why ? ": " : "", why ? why : "");
+	print_trapframe(&e->env_tf);
 	env_destroy(e);
 	sched_yield();	/* not reached: e is the running environment */
 }
 
 #define UXSTACK_PERM	(PTE_V | PTE_U | PTE_R | PTE_W)
 
-/* Why a fault cannot go to the upcall, said in one line; then the environment is gone. */
+/* JOS's line for a fault it refuses because user memory failed its check (va: what failed). */
+static void jos_mem_check_failed(struct Env *e, uint64_t va)
+{
+	cprintf("[%08x] user_mem_check assertion failure for va %08lx\n", e->env_id, va);
+}
+
+/*
+ * Why a fault cannot go to the upcall, said in one line (and, where JOS
+ * refuses it too, in JOS's words first); then the environment is gone.
+ */
 static _Noreturn void __attribute__((noinline)) upcall_refused(struct Env *e, struct Trapframe *tf,
 								uint64_t cause, uint64_t va)
 {
@@ -72,13 +103,21 @@ static _Noreturn void __attribute__((noinline)) upcall_refused(struct Env *e, st
 	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
 	if (!upcall)
 		user_fault(e, cause, va, NULL);
-	if (!xpte || (*xpte & UXSTACK_PERM) != UXSTACK_PERM)
+	if (!xpte || (*xpte & UXSTACK_PERM) != UXSTACK_PERM) {
+		bool nested = sp - (USTACKTOP + 1) < UXSTACKTOP - USTACKTOP;
+		jos_mem_check_failed(e, nested ? ROUNDDOWN(sp - UTF_GAP - UTF_SIZE, 16) : UXSTACKTOP - UTF_SIZE);
 		user_fault(e, cause, va, "exception stack not mapped writable");
-	/* Entering the upcall faulted: report the fault it was entered for. */
+	}
+	jos_mem_check_failed(e, upcall);
+	/* Entering the upcall faulted: report the fault it was entered for, with its registers. */
 	if (e->env_nxframes > 0 && sp == e->env_xframes[e->env_nxframes - 1]) {
 		struct UTrapframe *first =
 			(struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + (sp - (UXSTACKTOP - PGSIZE)));
 		tf->tf_epc = first->utf_epc;
+		tf->tf_cause = first->utf_cause;
+		tf->tf_tval = first->utf_fault_va;
+		tf->tf_regs.sp = first->utf_regs.sp;	/* the only registers deliver() changed */
+		tf->tf_regs.a0 = first->utf_regs.a0;
 		user_fault(e, first->utf_cause, first->utf_fault_va, "upcall not executable user memory");
 	}
 	user_fault(e, cause, va, "upcall not executable user memory");
@@ -177,7 +216,10 @@ static void __attribute__((noinline)) user_exception(struct Env *e, struct Trapf
 		cprintf("kernel: unexpected interrupt %lx\n", cause);
 	} else {
 		tf->tf_tval = csr_read(stval);
-		user_fault(e, cause, tf->tf_tval, NULL);
+		if (cause == CAUSE_BREAKPOINT)
+			monitor_breakpoint(e, tf);	/* returns when e is to go on */
+		else
+			user_fault(e, cause, tf->tf_tval, NULL);
 	}
 }
 

@@ -7,6 +7,7 @@
 
 void trap_init_percpu(void);
 const char *trap_cause_name(uint64_t scause);
+void print_trapframe(const struct Trapframe *tf);
 _Noreturn void user_trap(struct Trapframe *tf, uint64_t scause);
 void syscall_trap(struct Trapframe *tf);
 _Noreturn void page_fault_trap(struct Trapframe *tf, uint64_t scause);

@@ -1,4 +1,4 @@
-/* ebreak in user mode: a breakpoint exception, which destroys the program (there is no debugger upcall). */
+/* ebreak in user mode: the kernel monitor (register dump, JOS greeting); its continue resumes after the ebreak. */
 #include <inc/lib.h>
 
 void umain(int argc, char **argv)
