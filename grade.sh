@@ -428,53 +428,40 @@ t fuzz_3 'fuzz 3 3000; hello' \
 	'~^hello, world$' '~^i am environment 00001001$' \
 	'~^fuzz: seed 3: [0-9]+ calls \([0-9]+ by the parent\), 3 children, [0-3] finished, done$' '!FAIL' '!user panic'
 
-t hostilewrite_uvpt 'hostilewrite uvpt; hello' \
-	'^hostilewrite: writing to uvpt at 3fc0004000$' \
-	'^\[00001000\] user fault va 3fc0004000 ip [0-9a-f]+ \(store page fault\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
-t hostilewrite_uvpd 'hostilewrite uvpd; hello' \
-	'^hostilewrite: writing to uvpd at 3fdfe00000$' \
-	'^\[00001000\] user fault va 3fdfe00000 ip [0-9a-f]+ \(store page fault\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
-t hostilewrite_uvpgd 'hostilewrite uvpgd; hello' \
-	'^hostilewrite: writing to uvpgd at 3fdff00000$' \
-	'^\[00001000\] user fault va 3fdff00000 ip [0-9a-f]+ \(store page fault\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
-t hostilewrite_uenvs 'hostilewrite uenvs; hello' \
-	'^hostilewrite: writing to uenvs at 3f80000000$' \
-	'^\[00001000\] user fault va 3f80000000 ip [0-9a-f]+ \(store page fault\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
-t hostilewrite_upages 'hostilewrite upages; hello' \
-	'^hostilewrite: writing to upages at 3f88[0-9a-f]+$' \
-	'^\[00001000\] user fault va 3f88[0-9a-f]+ ip [0-9a-f]+ \(store page fault\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
-t hostilewrite_ktext 'hostilewrite ktext; hello' \
-	'^hostilewrite: writing to ktext at ffffffc080200000$' \
-	'^\[00001000\] user fault va ffffffc080200000 ip [0-9a-f]+ \(store page fault\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
-t hostilewrite_kdata 'hostilewrite kdata; hello' \
-	'^hostilewrite: writing to kdata at ffffffc080400000$' \
-	'^\[00001000\] user fault va ffffffc080400000 ip [0-9a-f]+ \(store page fault\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!went through'
-t faultrostack 'faultrostack; hello' \
-	'^\[00001000\] user_mem_check assertion failure for va 3f7ffffee0$' \
-	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: exception stack not mapped writable\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
-t faultnxhandler_data 'faultnxhandler data; hello' \
-	'^faultnxhandler: upcall at 803000 \(data\)$' \
+# hostile NAME 'PROGRAM ARGS' EXPECTATION...: the program is destroyed with a one-line message,
+# its pages come back, and the machine goes on (hello, started after it, runs to the end).
+hostile() {
+	local name=$1 prog=$2
+	shift 2
+	t "$name" "$prog; hello" "$@" \
+		'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$'
+}
+FAULT='^\[00001000\] user fault va'
+# Writes to every read-only region user space can see: TARGET, and the address written.
+while read -r target addr; do
+	hostile "hostilewrite_$target" "hostilewrite $target" "^hostilewrite: writing to $target at $addr\$" \
+		"$FAULT $addr ip [0-9a-f]+ \\(store page fault\\)\$" '!went through'
+done <<'EOF'
+uvpt 3fc0004000
+uvpd 3fdfe00000
+uvpgd 3fdff00000
+uenvs 3f80000000
+upages 3f88[0-9a-f]+
+ktext ffffffc080200000
+kdata ffffffc080400000
+EOF
+hostile faultrostack 'faultrostack' '^\[00001000\] user_mem_check assertion failure for va 3f7ffffee0$' \
+	"$FAULT 10000000 ip [0-9a-f]+ \\(store page fault: exception stack not mapped writable\\)\$" '!survived'
+hostile faultnxhandler_data 'faultnxhandler data' '^faultnxhandler: upcall at 803000 \(data\)$' \
 	'^\[00001000\] user_mem_check assertion failure for va 00803000$' \
-	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
-t faultnxhandler_stack 'faultnxhandler stack; hello' \
-	'^faultnxhandler: upcall at (3f7fffd[0-9a-f]+) \(stack\)$' \
+	"$FAULT 10000000 ip [0-9a-f]+ \\(store page fault: upcall not executable user memory\\)\$" '!survived'
+hostile faultnxhandler_stack 'faultnxhandler stack' '^faultnxhandler: upcall at 3f7fffd[0-9a-f]+ \(stack\)$' \
 	'^\[00001000\] user_mem_check assertion failure for va 3f7fffd[0-9a-f]+$' \
-	'^\[00001000\] user fault va 10000000 ip [0-9a-f]+ \(store page fault: upcall not executable user memory\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
-t faultrecurse 'faultrecurse; hello' \
+	"$FAULT 10000000 ip [0-9a-f]+ \\(store page fault: upcall not executable user memory\\)\$" '!survived'
+hostile faultrecurse 'faultrecurse' \
 	'^faultrecurse: fault at 10000000, depth 1$' '^faultrecurse: fault at 10001000, depth 2$' \
 	'^faultrecurse: fault at 10007000, depth 8$' \
-	'^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(store page fault: exception stack overflow\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!returned' '!user panic'
+	"$FAULT [0-9a-f]+ ip [0-9a-f]+ \\(store page fault: exception stack overflow\\)\$" '!returned' '!user panic'
 # ebreak enters the kernel monitor (issue 15): the dump, JOS's greeting, and continue resumes after it.
 GRADE_INPUT=$'help\ncontinue\n' t breakpoint 'breakpoint; hello' \
 	'^breakpoint: ebreak$' '^\[00001000\] breakpoint at ip ([0-9a-f]+)$' '^TRAP frame at 0x[0-9a-f]+ from CPU 0$' \
@@ -487,21 +474,17 @@ GRADE_INPUT=$'help\ncontinue\n' t breakpoint 'breakpoint; hello' \
 	'^breakpoint: survived ebreak!$' '^\[00001000\] exiting gracefully$' '^\[00001000\] free env 00001000$' \
 	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '=1 ^Welcome to the JOS kernel monitor!$' \
 	'=1 ^TRAP frame' '!user fault'
-t badinsn_sret 'badinsn sret; hello' \
-	'^badinsn: sret$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
-t badinsn_satp 'badinsn satp; hello' \
-	'^badinsn: satp$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
-t badinsn_wfi 'badinsn wfi; hello' \
-	'^badinsn: wfi$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
-t badinsn_unimp 'badinsn unimp; hello' \
-	'^badinsn: unimp$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
-t badinsn_amo 'badinsn amo; hello' \
-	'^badinsn: amo$' '^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(misaligned (load|store)\)$' \
-	'^\[00001000\] free env 00001000$' '~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
+# Privileged or invalid instructions: INSN, and the trap it must cause.
+while read -r insn trap; do
+	hostile "badinsn_$insn" "badinsn $insn" "^badinsn: $insn\$" "$FAULT [0-9a-f]+ ip [0-9a-f]+ \\($trap\\)\$" '!survived'
+done <<'EOF'
+sret illegal instruction
+satp illegal instruction
+wfi illegal instruction
+unimp illegal instruction
+amo misaligned (load|store)
+fpu illegal instruction
+EOF
 t remapchild 'remapchild; hello' \
 	'^remapchild: child 1: 300 rounds, every page held its data$' \
 	'^remapchild: phase 1: child 1 gone after [0-9]+ remaps$' \
@@ -819,6 +802,18 @@ doc_trace_check() {
 		printf '%s\n%s\n' "$msg" "(if only instruction counts, pcs or source lines moved, 'make doc-trace' updates the docs)"
 }
 check doc_trace doc_trace_check
+
+# ---- one canonical path per mechanism (issue 13) ----
+t settf 'settf' \
+	'^settf: resumed at the new pc with s0\.\.s11 and a0 from the new frame$' \
+	'^settf: bad frame pointers and env ids refused$' \
+	'^\[00001001\] user fault va 00001000 ip 00001000 \(instruction page fault\)$' \
+	'^settf: child 00001001 done$' '^\[00001000\] exiting gracefully$' '!FAIL' '!user panic'
+t soleupgrade 'soleupgrade' \
+	'^soleupgrade: all checks passed$' '^\[00001000\] exiting gracefully$' '!FAIL' '!user panic'
+t libcalls 'blockrecv; libcalls 1000' \
+	'^libcalls: all checks passed \(first user environment 00001000\)$' \
+	'~^kernel: 1 environment blocked with nothing runnable; freeing$' '!FAIL' '!user panic'
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }

@@ -27,7 +27,6 @@ _Static_assert(ENVGENBITS >= 1 && ENVGENSHIFT + ENVGENBITS <= 31, "the generatio
 
 enum {
 	ENV_FREE = 0,
-	ENV_DYING,
 	ENV_RUNNABLE,
 	ENV_RUNNING,
 	ENV_NOT_RUNNABLE
@@ -58,8 +57,14 @@ struct Env {
 	uint64_t env_pgfault_upcall;	/* user entry point for page faults, 0 if none */
 	uint32_t env_npages;		/* user pages mapped below UTOP */
 	uint32_t env_nptpages;		/* page-table and view pages it owns */
-	uint32_t env_nxframes;		/* upcall frames live on the exception stack */
-	uint64_t env_xframes[UXFRAMES_MAX];	/* their addresses, outermost first */
+	/*
+	 * Upcall frames live on the exception stack, outermost first. The range
+	 * of sp says whether a fault came from a handler (JOS's test, and the
+	 * kernel's too); this list is what says how deep (utf_depth, +trace),
+	 * which sp alone cannot, since the handlers' own stack use sits between frames.
+	 */
+	uint32_t env_nxframes;
+	uint64_t env_xframes[UXFRAMES_MAX];
 
 	/* IPC */
 	bool env_ipc_recving;		/* blocked in sys_ipc_recv */

@@ -102,7 +102,8 @@ int sys_page_map(envid_t srcenv, void *srcva, envid_t dstenv, void *dstva, int p
 int sys_page_unmap(envid_t envid, void *va);
 int sys_ipc_try_send(envid_t to_env, uint64_t value, void *pg, int perm);
 int sys_ipc_recv(void *rcv_pg);
-int64_t syscall(int num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5);
+int sys_env_set_trapframe(envid_t envid, const struct Trapframe *tf);
+int64_t syscall(uint64_t num, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4);
 
 /* The JOS inline exofork: returns the child's id, or 0 in the child. */
 static inline envid_t __attribute__((always_inline)) sys_exofork(void)

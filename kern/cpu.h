@@ -13,6 +13,7 @@
 #define CPU_TRAPSTACK	24
 #define CPU_UVEC	32
 #define CPU_KVEC	40
+#define CPU_TRACE_ENTRY	72
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -29,21 +30,25 @@ struct cpu {
 	struct Env *env;		/* environment running on this hart, or NULL */
 	uint64_t hartid;
 	int id;				/* index in cpus[] */
-	bool started;
 	/* env_status with which a system call returns straight to its caller: ENV_RUNNING, or under
 	   +trace one no environment has, so that every call goes through syscall_done (kern/trap.c). */
 	unsigned resume_status;
+	uint64_t trace_entry;		/* +trace: instret at this hart's last trap from user mode */
 };
 
 extern struct cpu cpus[NCPU];
 extern int ncpu;
 extern char kstacks[];
 
+/*
+ * tp, set by boot/entry.S and by trap entry; GCC never allocates it. A
+ * register variable, not an asm read, so that curenv is one load (ld rd, 48(tp)).
+ */
+register struct cpu *cpu_tp __asm__("tp");
+
 static inline struct cpu *mycpu(void)
 {
-	struct cpu *c;
-	__asm__ volatile("mv %0, tp" : "=r"(c));
-	return c;
+	return cpu_tp;
 }
 
 #define curenv (mycpu()->env)
@@ -53,6 +58,7 @@ _Static_assert(__builtin_offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu la
 _Static_assert(__builtin_offsetof(struct cpu, trapstack_top) == CPU_TRAPSTACK, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, uservec) == CPU_UVEC, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, kernelvec) == CPU_KVEC, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, trace_entry) == CPU_TRACE_ENTRY, "cpu layout");
 #endif
 
 #endif

@@ -51,10 +51,7 @@ void env_init(void)
 	}
 }
 
-/*
- * envid 0 means the caller. With checkperm, the caller may only name itself
- * or one of its immediate children.
- */
+/* Take a free Env, with a new id and an empty address space, for a child of parent_id (0: none). */
 int env_alloc(struct Env **newenv_store, envid_t parent_id)
 {
 	struct Env *e = env_free_list;

@@ -233,7 +233,6 @@ fdt_parse(const void *fdt, struct fdt_info *info)
 	// Version 16 is the oldest layout we understand; 17 only adds size_dt_struct.
 	if (version < 16 || be32(blob + HDR_LAST_COMP) > 17)
 		return -E_INVAL;
-	info->fdt_size = total;
 
 	off = be32(blob + HDR_OFF_STRUCT);
 	end = version >= 17 ? off + be32(blob + HDR_SIZE_STRUCT) : total;

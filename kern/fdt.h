@@ -12,7 +12,6 @@ struct fdt_info {
 	uint64_t timebase;		/* /cpus timebase-frequency, Hz (0 if absent) */
 	uint64_t uart_base;		/* reg of the first node whose compatible list contains "ns16550a" (0 if none) */
 	uint64_t finisher_base;		/* the same for "sifive,test0", QEMU virt's test finisher (0 if none) */
-	uint64_t fdt_size;		/* header totalsize */
 	char bootargs[256];		/* /chosen bootargs, "" if absent; truncated safely */
 };
 

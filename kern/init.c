@@ -21,10 +21,6 @@ struct cpu cpus[NCPU];
 uint64_t boot_instret;	/* instret at kernel entry */
 bool bench_boot;	/* +bench */
 int ncpu;
-extern char edata[], end[];
-
-void check_page_alloc(void);
-void check_pgdir(void);
 
 /*
  * The command line (FDT /chosen/bootargs, QEMU's -append) is a list of
@@ -115,7 +111,6 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 	struct cpu *c = mycpu();
 	c->hartid = hartid;
 	c->id = 0;
-	c->started = true;
 	ncpu = info.ncpus;
 	cprintf("\nexokernel: hart %lu, %d hart%s, %lu MiB RAM at 0x%lx, timebase %lu Hz\n",
 		hartid, ncpu, ncpu == 1 ? "" : "s", info.mem_size >> 20, info.mem_base, info.timebase);

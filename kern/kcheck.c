@@ -55,7 +55,6 @@
 #define KCP_ROLE	(KCP_ROOT | KCP_VIEWS | KCP_L1 | KCP_L0)
 
 struct kcpage *kcheck_pages;
-#define kp kcheck_pages
 
 static bool on;			/* from kcheck_init (after the boot self-checks) */
 static size_t nfree;		/* pages with KCP_FREE */
@@ -109,25 +108,25 @@ static size_t page_index(pte_t val, const struct Env *e, const char *what)
 
 static void mark_page(size_t i)
 {
-	if (kp[i].flags & KCP_DIRTY)
+	if (kcheck_pages[i].flags & KCP_DIRTY)
 		return;
 	if (ndirty_pages == MAXDIRTY_PAGES) {
 		overflow = true;
 		return;
 	}
-	kp[i].flags |= KCP_DIRTY;
+	kcheck_pages[i].flags |= KCP_DIRTY;
 	dirty_pages[ndirty_pages++] = i;
 }
 
 static void mark_table(size_t t)
 {
-	if (kp[t].flags & KCP_TDIRTY)
+	if (kcheck_pages[t].flags & KCP_TDIRTY)
 		return;
 	if (ndirty_tables == MAXDIRTY_TABLES) {
 		overflow = true;
 		return;
 	}
-	kp[t].flags |= KCP_TDIRTY;
+	kcheck_pages[t].flags |= KCP_TDIRTY;
 	dirty_tables[ndirty_tables++] = t;
 }
 
@@ -150,16 +149,16 @@ static void visit(struct scan *s, const struct Env *e, const void *where, pte_t 
 	s->sum += entry_hash(where, val);
 	s->n++;
 	if (s->how == SCAN_BORN) {
-		kp[i].refs++;
+		kcheck_pages[i].refs++;
 		mark_page(i);
 	} else if (s->how == SCAN_DYING) {
-		if (kp[i].refs == 0)
+		if (kcheck_pages[i].refs == 0)
 			panic("kcheck: env %08x dies holding %s %lx, which the checker never counted",
 			      e->env_id, what, PTE_ADDR(val));
-		kp[i].refs--;
+		kcheck_pages[i].refs--;
 		mark_page(i);
 	} else if (s->how == SCAN_RECOUNT) {
-		kp[i].recount++;
+		kcheck_pages[i].recount++;
 	}
 }
 
@@ -213,7 +212,7 @@ static void check_env(struct Env *e, const char *when, struct scan *s)
 static void check_table(size_t t, const char *when)
 {
 	const pte_t *tab = page2kva(&pages[t]);
-	uint32_t role = kp[t].flags & KCP_ROLE, n = 0;
+	uint32_t role = kcheck_pages[t].flags & KCP_ROLE, n = 0;
 	uint64_t sum = 0;
 	int end = (role & (KCP_ROOT | KCP_VIEWS)) ? GDNUM(UTOP) : NPTENTRIES;
 	for (int k = 0; k < end; k++)
@@ -225,10 +224,10 @@ static void check_table(size_t t, const char *when)
 		sum += entry_hash(&tab[255], tab[255]);
 		n++;
 	}
-	if (sum != kp[t].sum || n != kp[t].n)
+	if (sum != kcheck_pages[t].sum || n != kcheck_pages[t].n)
 		panic("kcheck (%s): page table %lx holds %u references, pte_write recorded %u%s: "
-		      "a table entry was written behind pte_write's back", when, page2pa(&pages[t]), n, kp[t].n,
-		      n == kp[t].n ? " (but different ones)" : "");
+		      "a table entry was written behind pte_write's back", when, page2pa(&pages[t]), n, kcheck_pages[t].n,
+		      n == kcheck_pages[t].n ? " (but different ones)" : "");
 	work += NPTENTRIES;
 	ntables++;
 }
@@ -237,15 +236,15 @@ static void check_table(size_t t, const char *when)
 static void check_page(size_t i, const char *when)
 {
 	struct PageInfo *pp = &pages[i];
-	bool isfree = kp[i].flags & KCP_FREE;
-	if (pp->pp_ref != kp[i].refs)
+	bool isfree = kcheck_pages[i].flags & KCP_FREE;
+	if (pp->pp_ref != kcheck_pages[i].refs)
 		panic("kcheck (%s): page %lx has count %u but %u references%s", when, page2pa(pp),
-		      pp->pp_ref, kp[i].refs, isfree ? " and is on the free list" : "");
+		      pp->pp_ref, kcheck_pages[i].refs, isfree ? " and is on the free list" : "");
 	if (isfree != (pp->pp_ref == 0))
 		panic("kcheck (%s): page %lx has count %u but is %son the free list", when, page2pa(pp),
 		      pp->pp_ref, isfree ? "" : "not ");
 	/* The free list links free pages only; page_free insists on a NULL link. */
-	if (isfree ? pp->pp_link && !(kp[pp->pp_link - pages].flags & KCP_FREE) : pp->pp_link != NULL)
+	if (isfree ? pp->pp_link && !(kcheck_pages[pp->pp_link - pages].flags & KCP_FREE) : pp->pp_link != NULL)
 		panic("kcheck (%s): page %lx (%s) links to page %lx", when, page2pa(pp),
 		      isfree ? "free" : "in use", pp->pp_link ? page2pa(pp->pp_link) : 0);
 }
@@ -256,7 +255,7 @@ static void check_nfree(const char *when)
 	if (npages_free != nfree)
 		panic("kcheck (%s): npages_free is %lu but %lu pages were freed and not allocated since",
 		      when, npages_free, nfree);
-	if (head ? !(kp[head - pages].flags & KCP_FREE) : nfree != 0)
+	if (head ? !(kcheck_pages[head - pages].flags & KCP_FREE) : nfree != 0)
 		panic("kcheck (%s): the free list starts with page %lx, which is not free", when,
 		      head ? page2pa(head) : 0);
 }
@@ -266,9 +265,9 @@ static void kcheck_full(const char *when);
 static void clear_dirty(void)
 {
 	for (int k = 0; k < ndirty_pages; k++)
-		kp[dirty_pages[k]].flags &= ~KCP_DIRTY;
+		kcheck_pages[dirty_pages[k]].flags &= ~KCP_DIRTY;
 	for (int k = 0; k < ndirty_tables; k++)
-		kp[dirty_tables[k]].flags &= ~KCP_TDIRTY;
+		kcheck_pages[dirty_tables[k]].flags &= ~KCP_TDIRTY;
 	for (int k = 0; k < ndirty_envs; k++)
 		kenv[dirty_envs[k]].dirty = false;
 	ndirty_pages = ndirty_tables = ndirty_envs = 0;
@@ -279,12 +278,12 @@ static void clear_dirty(void)
 void kcheck_init(void)
 {
 	for (size_t i = 0; i < npages; i++) {
-		kp[i].refs = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
-		kp[i].flags = 0;
+		kcheck_pages[i].refs = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
+		kcheck_pages[i].flags = 0;
 	}
 	nfree = 0;
 	for (struct PageInfo *pp = kcheck_free_list(); pp && nfree <= npages; pp = pp->pp_link, nfree++)
-		kp[pp - pages].flags |= KCP_FREE;
+		kcheck_pages[pp - pages].flags |= KCP_FREE;
 	on = true;
 	kcheck_full("boot");
 }
@@ -305,7 +304,7 @@ void kcheck(const char *when)
 	work += KCHECK_CALL_COST + ndirty_pages;
 	for (int k = 0; k < ndirty_tables; k++) {
 		size_t t = dirty_tables[k];
-		if ((kp[t].flags & KCP_ROLE) && !(kp[t].flags & KCP_FREE))	/* still a table */
+		if ((kcheck_pages[t].flags & KCP_ROLE) && !(kcheck_pages[t].flags & KCP_FREE))	/* still a table */
 			check_table(t, when);
 	}
 	for (int k = 0; k < ndirty_envs; k++) {
@@ -329,7 +328,7 @@ static void kcheck_full(const char *why)
 	nfull++;
 	work = 2 * npages;	/* the loops over every page, and the free list; check_env adds the tables */
 	for (size_t i = 0; i < npages; i++)
-		kp[i].recount = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
+		kcheck_pages[i].recount = (pages[i].pp_flags & PP_RESERVED) ? 1 : 0;
 	for (int x = 0; x < NENV; x++) {
 		struct Env *e = &envs[x];
 		if (e->env_status == ENV_FREE || !e->env_pgdir)
@@ -341,7 +340,7 @@ static void kcheck_full(const char *why)
 
 	size_t listed = 0;
 	for (struct PageInfo *pp = kcheck_free_list(); pp; pp = pp->pp_link) {
-		if (!(kp[pp - pages].flags & KCP_FREE))
+		if (!(kcheck_pages[pp - pages].flags & KCP_FREE))
 			panic("kcheck (%s): page %lx is on the free list but was never freed", when, page2pa(pp));
 		if (++listed > npages)
 			panic("kcheck (%s): the free list loops", when);
@@ -349,13 +348,13 @@ static void kcheck_full(const char *why)
 	if (listed != npages_free)
 		panic("kcheck (%s): %lu pages on the free list, npages_free says %lu", when, listed, npages_free);
 	for (size_t i = 0; i < npages; i++) {
-		if (pages[i].pp_ref != kp[i].recount)
+		if (pages[i].pp_ref != kcheck_pages[i].recount)
 			panic("kcheck (%s): page %lx has count %u but %u references", when,
-			      page2pa(&pages[i]), pages[i].pp_ref, kp[i].recount);
-		if (kp[i].refs != kp[i].recount)
+			      page2pa(&pages[i]), pages[i].pp_ref, kcheck_pages[i].recount);
+		if (kcheck_pages[i].refs != kcheck_pages[i].recount)
 			panic("kcheck (%s): page %lx has %u references but pte_write saw %u: "
 			      "a table entry was written behind its back", when,
-			      page2pa(&pages[i]), kp[i].recount, kp[i].refs);
+			      page2pa(&pages[i]), kcheck_pages[i].recount, kcheck_pages[i].refs);
 		check_page(i, when);
 	}
 	/* Every listed page is KCP_FREE and the list has no repeats, so equal counts mean equal sets. */
@@ -390,29 +389,29 @@ void kcheck_pte(struct Env *e, pte_t *pte, pte_t val)
 	if (old & PTE_V) {
 		size_t i = page_index(old, e, "entry");
 		uint64_t h = entry_hash(pte, old);
-		if (kp[i].refs == 0)
+		if (kcheck_pages[i].refs == 0)
 			panic("kcheck: env %08x drops a reference to page %lx, which the checker never counted",
 			      e->env_id, PTE_ADDR(old));
-		kp[i].refs--;
+		kcheck_pages[i].refs--;
 		kenv[x].sum -= h;
 		kenv[x].n--;
-		kp[t].sum -= h;
-		kp[t].n--;
+		kcheck_pages[t].sum -= h;
+		kcheck_pages[t].n--;
 		mark_page(i);
 	}
-	uint32_t role = kp[t].flags & KCP_ROLE;
+	uint32_t role = kcheck_pages[t].flags & KCP_ROLE;
 	if (val & PTE_V) {
 		size_t i = page_index(val, e, "entry");
 		uint64_t h = entry_hash(pte, val);
-		kp[i].refs++;
+		kcheck_pages[i].refs++;
 		kenv[x].sum += h;
 		kenv[x].n++;
-		kp[t].sum += h;
-		kp[t].n++;
+		kcheck_pages[t].sum += h;
+		kcheck_pages[t].n++;
 		if (role == KCP_ROOT)	/* what the new entry points to is a table too */
-			kp[i].flags |= KCP_L1;
+			kcheck_pages[i].flags |= KCP_L1;
 		else if (role == KCP_L1)
-			kp[i].flags |= KCP_L0;
+			kcheck_pages[i].flags |= KCP_L0;
 		mark_page(i);
 	}
 	mark_table(t);
@@ -438,18 +437,18 @@ void kcheck_page(struct PageInfo *pp, int what)
 		return;
 	size_t i = pp - pages;
 	if (what != KC_DECREF) {	/* a fresh page, or one given back: no table (any more) */
-		kp[i].flags &= ~KCP_ROLE;
-		kp[i].sum = kp[i].n = 0;
+		kcheck_pages[i].flags &= ~KCP_ROLE;
+		kcheck_pages[i].sum = kcheck_pages[i].n = 0;
 	}
 	if (what == KC_ALLOC) {
-		if (!(kp[i].flags & KCP_FREE))
+		if (!(kcheck_pages[i].flags & KCP_FREE))
 			panic("kcheck: page_alloc returned page %lx, which is not free", page2pa(pp));
-		kp[i].flags &= ~KCP_FREE;
+		kcheck_pages[i].flags &= ~KCP_FREE;
 		nfree--;
 	} else if (what == KC_FREE) {
-		if (kp[i].flags & KCP_FREE)
+		if (kcheck_pages[i].flags & KCP_FREE)
 			panic("kcheck: page %lx freed twice", page2pa(pp));
-		kp[i].flags |= KCP_FREE;
+		kcheck_pages[i].flags |= KCP_FREE;
 		nfree++;
 	}
 	mark_page(i);
@@ -465,10 +464,10 @@ void kcheck_env_born(struct Env *e)
 	kenv[e - envs].sum = s.sum;
 	kenv[e - envs].n = s.n;
 	size_t root = kva_index(e->env_pgdir), views = kva_index(e->env_views);
-	kp[root].flags |= KCP_ROOT;	/* no user entries yet */
-	kp[views].flags |= KCP_VIEWS;	/* the dirview */
-	kp[views].sum = entry_hash(&e->env_views[255], e->env_views[255]);
-	kp[views].n = 1;
+	kcheck_pages[root].flags |= KCP_ROOT;	/* no user entries yet */
+	kcheck_pages[views].flags |= KCP_VIEWS;	/* the dirview */
+	kcheck_pages[views].sum = entry_hash(&e->env_views[255], e->env_views[255]);
+	kcheck_pages[views].n = 1;
 	mark_table(root);
 	mark_table(views);
 	mark_env(e);

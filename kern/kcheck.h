@@ -41,14 +41,6 @@ static inline void kcheck_env_born(struct Env *e) { (void)e; }
 static inline void kcheck_env_dying(struct Env *e) { (void)e; }
 #endif
 
-/*
- * The one way to write a table entry that holds a reference: a user leaf
- * below UTOP, or a pointer to an L1 table, shadow or L0 table. In a KCHECK
- * build the checker counts the change; otherwise it is a plain store.
- */
-static inline void pte_write(struct Env *e, pte_t *pte, pte_t val)
-{
-	kcheck_pte(e, pte, val);
-}
+/* pte_write(), the one way to write a reference entry, is in kern/pmap.h. */
 
 #endif

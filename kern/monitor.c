@@ -42,7 +42,7 @@ static struct {
 static uint16_t *user_parcel(struct Env *e, uint64_t va)
 {
 	const pte_t need = PTE_V | PTE_U | PTE_X;
-	pte_t *pte = va < UTOP && va % 2 == 0 ? pgdir_lookup(e->env_pgdir, va) : NULL;
+	pte_t *pte = va < UTOP && va % 2 == 0 ? pgdir_walk(e, va, false) : NULL;
 	if (!pte || (*pte & need) != need)
 		return NULL;
 	return (uint16_t *)((char *)KADDR(PTE_ADDR(*pte)) + PGOFF(va));
@@ -268,7 +268,7 @@ static int mon_si(int argc, char **argv)
 static const char *status_name(unsigned status)
 {
 	static const char *const names[] = {
-		[ENV_FREE] = "free", [ENV_DYING] = "dying", [ENV_RUNNABLE] = "runnable",
+		[ENV_FREE] = "free", [ENV_RUNNABLE] = "runnable",
 		[ENV_RUNNING] = "running", [ENV_NOT_RUNNABLE] = "not runnable",
 	};
 	return status < ARRAY_SIZE(names) && names[status] ? names[status] : "?";

@@ -35,10 +35,9 @@ static uint64_t boot_next, boot_limit;	/* boot_alloc's bump pointer (kernel addr
 static pte_t *shared_l1;		/* L1 table of gigabyte 254 (UENVS, UPAGES), in every env */
 static pte_t *shared_shadow;		/* its view: leaves of its L0 tables */
 
-extern char kern_start[], etext[], erodata[], end[];
-
-#define PTE_TABLE(pa)	(PA2PTE(pa) | PTE_V)			/* points to the next level */
-#define PTE_VIEW(pa)	(PA2PTE(pa) | PTE_V | PTE_R | PTE_U | PTE_A)	/* read-only user leaf */
+/* Entries made from a physical address (pte_next_table() goes the other way). */
+#define TABLE_PTE(pa)	(PA2PTE(pa) | PTE_V)			/* points to the next level */
+#define VIEW_PTE(pa)	(PA2PTE(pa) | PTE_V | PTE_R | PTE_U | PTE_A)	/* read-only user leaf */
 #define KPERM_RX	(PTE_R | PTE_X | PTE_A | PTE_G)
 #define KPERM_R		(PTE_R | PTE_A | PTE_G)
 #define KPERM_RW	(PTE_R | PTE_W | PTE_A | PTE_D | PTE_G)
@@ -54,18 +53,23 @@ static void *boot_alloc(size_t n)
 	return p;
 }
 
-/* Kernel page table: find (creating with boot_alloc) the entry for va at the given level. */
+/*
+ * table_maker for the kernel's table at boot: a table from boot_alloc. In
+ * the shared gigabyte 254 the new L0 table also gets its view leaf.
+ */
+static int boot_add_table(void *ctx, pte_t *slot, uint64_t va, int level)
+{
+	pte_t *table = boot_alloc(PGSIZE);
+	*slot = TABLE_PTE(PADDR(table));
+	if (GDNUM(va) == GDNUM(UTOP) && level == 1)
+		shared_shadow[PTX(1, va)] = VIEW_PTE(PADDR(table));
+	return 0;
+}
+
+/* Kernel page table: the entry for va at the given level, its tables made with boot_alloc. */
 static pte_t *kern_walk(uint64_t va, int level)
 {
-	pte_t *table = kern_pgdir;
-	for (int l = 2; l > level; l--) {
-		pte_t *pte = &table[PTX(l, va)];
-		if (!(*pte & PTE_V))
-			*pte = PTE_TABLE(PADDR(boot_alloc(PGSIZE)));
-		assert(!PTE_LEAF(*pte));
-		table = KADDR(PTE_ADDR(*pte));
-	}
-	return &table[PTX(level, va)];
+	return pt_walk(kern_pgdir, va, level, boot_add_table, NULL);
 }
 
 /* Map [va, va+size) to [pa, pa+size) in the kernel half, with 2 MiB pages where alignment allows. */
@@ -74,6 +78,7 @@ static void kern_map(uint64_t va, uint64_t pa, uint64_t size, int perm)
 	uint64_t stop = va + size;
 	while (va < stop) {
 		if (va % MEGAPGSIZE == 0 && pa % MEGAPGSIZE == 0 && stop - va >= MEGAPGSIZE) {
+			assert(!(*kern_walk(va, 1) & PTE_V));	/* a 2 MiB leaf never hides a table */
 			*kern_walk(va, 1) = PA2PTE(pa) | perm | PTE_V;
 			va += MEGAPGSIZE, pa += MEGAPGSIZE;
 		} else {
@@ -87,17 +92,8 @@ static void kern_map(uint64_t va, uint64_t pa, uint64_t size, int perm)
 void map_shared_region(uint64_t uva, const void *kva, size_t size)
 {
 	assert(uva >= UTOP && uva + size <= UVIEWS && uva % PGSIZE == 0);
-	for (uint64_t off = 0; off < size; off += PGSIZE) {
-		uint64_t va = uva + off;
-		pte_t *l1e = &shared_l1[PTX(1, va)];
-		if (!(*l1e & PTE_V)) {
-			pte_t *l0 = boot_alloc(PGSIZE);
-			*l1e = PTE_TABLE(PADDR(l0));
-			shared_shadow[PTX(1, va)] = PTE_VIEW(PADDR(l0));
-		}
-		pte_t *l0 = KADDR(PTE_ADDR(*l1e));
-		l0[PTX(0, va)] = PTE_VIEW(PADDR((char *)kva + off));
-	}
+	for (uint64_t off = 0; off < size; off += PGSIZE)	/* kern_pgdir holds shared_l1 too */
+		*kern_walk(uva + off, 0) = VIEW_PTE(PADDR((char *)kva + off));
 }
 
 static void page_init(void)
@@ -141,12 +137,16 @@ void pmap_init(uint64_t base, uint64_t size, const uint64_t *devices, int ndevic
 	for (int i = 0; i < ndevices; i++)	/* a page of registers each (UART, test finisher) */
 		if (devices[i])
 			kern_map(KERNBASE + ROUNDDOWN(devices[i], PGSIZE), ROUNDDOWN(devices[i], PGSIZE), PGSIZE, KPERM_RW);
-	for (int i = 0; i < NCPU; i++)	/* guard pages under the kernel stacks */
-		*kern_walk((uint64_t)kstacks + i * (KSTKSIZE + KSTKGUARD), 0) = 0;
+	for (int i = 0; i < NCPU; i++) {	/* guard pages under the kernel stacks */
+		uint64_t guard = (uint64_t)kstacks + i * (KSTKSIZE + KSTKGUARD);
+		assert(!PTE_LEAF(*kern_walk(guard, 1)));	/* mapped with 4 KiB pages */
+		*kern_walk(guard, 0) = 0;
+	}
 
 	/* Gigabyte 254, identical in every environment: envs[] and pages[], read-only. */
 	shared_l1 = boot_alloc(PGSIZE);
 	shared_shadow = boot_alloc(PGSIZE);
+	kern_pgdir[GDNUM(UTOP)] = TABLE_PTE(PADDR(shared_l1));
 	map_shared_region(UENVS, envs, ROUNDUP(NENV * sizeof(struct Env), PGSIZE));
 	/* Placed so that user space indexes it by physical page number, as in JOS. */
 	uint64_t upages = UPAGES + PGNUM(base) * sizeof(struct PageInfo);
@@ -216,14 +216,9 @@ static void table_free(struct Env *e, pte_t *table)
 	e->env_nptpages--;
 }
 
-static inline pte_t *pte_table(pte_t pte)
-{
-	return KADDR(PTE_ADDR(pte));
-}
-
 static pte_t *dirview(struct Env *e)
 {
-	return pte_table(e->env_views[255]);
+	return pte_next_table(e->env_views[255]);
 }
 
 int pgdir_setup(struct Env *e)
@@ -237,13 +232,13 @@ int pgdir_setup(struct Env *e)
 		return -E_NO_MEM;
 	}
 	memcpy(&root[256], &kern_pgdir[256], 256 * sizeof(pte_t));
-	root[GDNUM(UTOP)] = PTE_TABLE(PADDR(shared_l1));
-	root[GDNUM(UVIEWS)] = PTE_TABLE(PADDR(views));
-	views[GDNUM(UTOP)] = PTE_TABLE(PADDR(shared_shadow));
-	views[255] = PTE_TABLE(PADDR(dv));
-	dv[GDNUM(UTOP)] = PTE_VIEW(PADDR(shared_l1));
-	dv[GDNUM(UVIEWS)] = PTE_VIEW(PADDR(views));
-	dv[256] = PTE_VIEW(PADDR(root));
+	root[GDNUM(UTOP)] = kern_pgdir[GDNUM(UTOP)];	/* shared_l1 */
+	root[GDNUM(UVIEWS)] = TABLE_PTE(PADDR(views));
+	views[GDNUM(UTOP)] = TABLE_PTE(PADDR(shared_shadow));
+	views[255] = TABLE_PTE(PADDR(dv));
+	dv[GDNUM(UTOP)] = VIEW_PTE(PADDR(shared_l1));
+	dv[GDNUM(UVIEWS)] = VIEW_PTE(PADDR(views));
+	dv[256] = VIEW_PTE(PADDR(root));
 	e->env_pgdir = root;
 	e->env_views = views;
 	e->env_satp = MAKE_SATP(PADDR(root));
@@ -259,11 +254,11 @@ void pgdir_free(struct Env *e)
 	for (int g = 0; g < GDNUM(UTOP); g++) {
 		if (!(root[g] & PTE_V))
 			continue;
-		pte_t *l1 = pte_table(root[g]);
+		pte_t *l1 = pte_next_table(root[g]);
 		for (int j = 0; j < NPTENTRIES; j++) {
 			if (!(l1[j] & PTE_V))
 				continue;
-			pte_t *l0 = pte_table(l1[j]);
+			pte_t *l0 = pte_next_table(l1[j]);
 			for (int i = 0; i < NPTENTRIES; i++)
 				if (l0[i] & PTE_V) {
 					page_decref(pa2page(PTE_ADDR(l0[i])));
@@ -272,7 +267,7 @@ void pgdir_free(struct Env *e)
 			table_free(e, l0);
 		}
 		table_free(e, l1);
-		table_free(e, pte_table(e->env_views[g]));
+		table_free(e, pte_next_table(e->env_views[g]));
 	}
 	table_free(e, dirview(e));
 	table_free(e, e->env_views);
@@ -283,58 +278,36 @@ void pgdir_free(struct Env *e)
 }
 
 /*
- * The leaf PTE for va in e's address space. With create (only below UTOP),
- * missing tables are allocated and their views filled in; NULL if va is not
- * mapped that far or memory ran out. Running out of memory changes nothing:
- * a new L1 table is removed again if its L0 table cannot be had.
+ * pgdir_walk's table_maker (the only place a user table is made): the
+ * table missing under slot for va, with its view. A missing L1 table comes
+ * with its shadow and the L0 table for va, all three pages or none, so a
+ * failed call leaves no table behind.
  */
-pte_t *pgdir_walk(struct Env *e, uint64_t va, bool create)
+int pgdir_add_tables(void *env, pte_t *slot, uint64_t va, int level)
 {
-	if (va >= ULIM || (create && va >= UTOP))
-		return NULL;
-	pte_t *root = e->env_pgdir;
+	struct Env *e = env;
 	int g = PTX(2, va), j = PTX(1, va);
-	kcheck_touch(e);
-	bool new_l1 = false;
-	if (!(root[g] & PTE_V)) {
-		if (!create)
-			return NULL;
-		pte_t *l1 = table_alloc(e), *shadow = l1 ? table_alloc(e) : NULL;
-		if (!shadow) {
-			if (l1)
-				table_free(e, l1);
-			return NULL;
-		}
-		pte_write(e, &root[g], PTE_TABLE(PADDR(l1)));
-		pte_write(e, &e->env_views[g], PTE_TABLE(PADDR(shadow)));
-		dirview(e)[g] = PTE_VIEW(PADDR(l1));
+	pte_t *l1 = NULL, *shadow = NULL, *l0 = table_alloc(e);
+	if (l0 && level == 2 && (!(l1 = table_alloc(e)) || !(shadow = table_alloc(e)))) {
+		if (l1)
+			table_free(e, l1);
+		table_free(e, l0);
+		return -E_NO_MEM;
+	}
+	if (!l0)
+		return -E_NO_MEM;
+	if (level == 2) {
+		pte_write(e, slot, TABLE_PTE(PADDR(l1)));
+		pte_write(e, &e->env_views[g], TABLE_PTE(PADDR(shadow)));
+		dirview(e)[g] = VIEW_PTE(PADDR(l1));
 		tlb_invalidate(e, UVPD + g * PGSIZE);
-		new_l1 = true;
 	}
-	pte_t *l1 = pte_table(root[g]);
-	if (!(l1[j] & PTE_V)) {
-		if (!create)
-			return NULL;
-		pte_t *l0 = table_alloc(e);
-		if (!l0) {
-			if (new_l1) {	/* undo it: a failed call leaves no table behind */
-				pte_t *shadow = pte_table(e->env_views[g]);
-				pte_write(e, &root[g], 0);
-				pte_write(e, &e->env_views[g], 0);
-				dirview(e)[g] = 0;
-				table_free(e, shadow);
-				table_free(e, l1);
-				tlb_invalidate(e, UVPD + g * PGSIZE);
-			}
-			return NULL;
-		}
-		pte_write(e, &l1[j], PTE_TABLE(PADDR(l0)));
-		pte_table(e->env_views[g])[j] = PTE_VIEW(PADDR(l0));
-		tlb_invalidate(e, UVPT + PDNUM(va) * PGSIZE);
-	}
-	return &pte_table(l1[j])[PTX(0, va)];
+	l1 = pte_next_table(e->env_pgdir[g]);
+	pte_write(e, &l1[j], TABLE_PTE(PADDR(l0)));
+	pte_next_table(e->env_views[g])[j] = VIEW_PTE(PADDR(l0));
+	tlb_invalidate(e, UVPT + PDNUM(va) * PGSIZE);
+	return 0;
 }
-
 
 /* The leaf PTE mapping pp with perm; A (and D if writable) set so hardware never has to. */
 static inline pte_t leaf_pte(const struct PageInfo *pp, int perm)
@@ -342,32 +315,28 @@ static inline pte_t leaf_pte(const struct PageInfo *pp, int perm)
 	return PA2PTE(page2pa(pp)) | perm | PTE_V | PTE_A | ((perm & PTE_W) ? PTE_D : 0);
 }
 
-/* page_insert when va's tables do not exist yet: make them first. */
-static int __attribute__((noinline)) page_insert_new_table(struct Env *e, struct PageInfo *pp, uint64_t va,
-							   int perm)
+/* page_insert when va's tables are missing: make them, then insert again. */
+static int __attribute__((noinline)) page_insert_new_tables(struct Env *e, struct PageInfo *pp, uint64_t va,
+							    int perm)
 {
-	pte_t *pte = pgdir_walk(e, va, true);
-	if (!pte)
+	if (!pgdir_walk(e, va, true))
 		return -E_NO_MEM;
-	pp->pp_ref++;
-	e->env_npages++;
-	pte_write(e, pte, leaf_pte(pp, perm));
-	tlb_invalidate(e, va);
-	if (perm & PTE_X)
-		fence_i();
-	return 0;
+	return page_insert(e, pp, va, perm);
 }
 
 /*
  * Map pp at va (below UTOP) in e with perm (PTE_V is implied), replacing
- * what was there. The common cases (tables present; same page with new
- * permissions, as fork's copy-on-write remap does) call no function.
+ * what was there. When va's tables exist (the common case) the inlined
+ * walk makes no call; nor does a change of permissions on the same page,
+ * as fork's copy-on-write remap does. (Making the tables in a separate,
+ * noinline function keeps this one frameless: with the call inlined here,
+ * fork_per_page was 8% higher.)
  */
 int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 {
-	pte_t *pte = pgdir_lookup(e->env_pgdir, va);
+	pte_t *pte = pgdir_walk(e, va, false);
 	if (!pte)
-		return page_insert_new_table(e, pp, va, perm);
+		return va < UTOP ? page_insert_new_tables(e, pp, va, perm) : -E_NO_MEM;
 	pte_t old = *pte, new = leaf_pte(pp, perm);
 	if (!(old & PTE_V)) {
 		pp->pp_ref++;
@@ -422,6 +391,18 @@ int user_mem_check(struct Env *e, uint64_t va, size_t len, int perm)
 	return 0;
 }
 
+/* Copy len bytes at va in e's memory to dst, through the direct map; -E_FAULT if e cannot read them all. */
+int copy_from_user(struct Env *e, void *dst, uint64_t va, size_t len)
+{
+	if (user_mem_check(e, va, len, PTE_R) < 0)
+		return -E_FAULT;
+	for (size_t n; len > 0; va += n, dst = (char *)dst + n, len -= n) {
+		n = MIN(len, PGSIZE - PGOFF(va));
+		memcpy(dst, (char *)KADDR(PTE_ADDR(*pgdir_walk(e, va, false))) + PGOFF(va), n);
+	}
+	return 0;
+}
+
 void user_mem_assert(struct Env *e, uint64_t va, size_t len, int perm)
 {
 	if (user_mem_check(e, va, len, perm) < 0) {
@@ -440,7 +421,7 @@ int pgdir_check_views(struct Env *e)
 {
 	pte_t *root = e->env_pgdir, *dv = dirview(e);
 	const pte_t view_bits = PTE_V | PTE_R | PTE_U | PTE_A;
-	if (dv[256] != PTE_VIEW(PADDR(root)) || dv[GDNUM(UVIEWS)] != PTE_VIEW(PADDR(e->env_views)))
+	if (dv[256] != VIEW_PTE(PADDR(root)) || dv[GDNUM(UVIEWS)] != VIEW_PTE(PADDR(e->env_views)))
 		return -1;
 	for (int g = 0; g < GDNUM(UVIEWS); g++) {
 		bool has = root[g] & PTE_V;
@@ -450,7 +431,7 @@ int pgdir_check_views(struct Env *e)
 			continue;
 		if (PTE_FLAGS(dv[g]) != view_bits || PTE_ADDR(dv[g]) != PTE_ADDR(root[g]))
 			return -3;
-		pte_t *l1 = pte_table(root[g]), *shadow = pte_table(e->env_views[g]);
+		pte_t *l1 = pte_next_table(root[g]), *shadow = pte_next_table(e->env_views[g]);
 		for (int j = 0; j < NPTENTRIES; j++) {
 			if (!(l1[j] & PTE_V) != !(shadow[j] & PTE_V))
 				return -4;

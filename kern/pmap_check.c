@@ -35,7 +35,6 @@ void check_page_alloc(void)
 
 	struct PageInfo *a = page_alloc(0), *b = page_alloc(0), *c = page_alloc(0);
 	assert(a && b && c && a != b && b != c && a != c);
-	extern char end[];
 	for (struct PageInfo *pp = a; pp; pp = (pp == a ? b : pp == b ? c : NULL)) {
 		assert(page2pa(pp) >= PADDR(end) && page2pa(pp) < mem_base + npages * PGSIZE);
 		memset(page2kva(pp), 0xA5, PGSIZE);

@@ -20,14 +20,6 @@ int vcprintf(const char *fmt, va_list ap)
 	return cnt;
 }
 
-int cprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int cnt = vcprintf(fmt, ap);
-	va_end(ap);
-	return cnt;
-}
 
 static bool panicking;
 

@@ -4,11 +4,8 @@
 
 #include <inc/types.h>
 
-#define SBI_EXT_BASE	0x10
+/* The extensions the kernel calls (docs: the SBI specification); SMP will add IPI, RFENCE and HSM. */
 #define SBI_EXT_TIME	0x54494D45
-#define SBI_EXT_IPI	0x735049
-#define SBI_EXT_RFENCE	0x52464E43
-#define SBI_EXT_HSM	0x48534D
 #define SBI_EXT_SRST	0x53525354
 
 struct sbiret {

@@ -12,6 +12,12 @@
 #include <inc/error.h>
 #include <inc/string.h>
 
+/* An env id argument must fit in an envid_t; anything else becomes an id no env has. */
+static envid_t envid_arg(uint64_t v)
+{
+	return (uint64_t)(int64_t)(envid_t)v == v ? (envid_t)v : -1;
+}
+
 /*
  * Print the first MIN(len, CPUTS_MAX) bytes of [s, s+len) of the caller's
  * memory and return how many: one call never holds the CPU for long (the
@@ -60,7 +66,7 @@ static int sys_env_destroy(envid_t envid)
 	return 0;
 }
 
-static _Noreturn void sys_yield(void)
+static _Noreturn int sys_yield(void)
 {
 	curenv->env_tf.tf_regs.a0 = 0;
 	sched_yield();
@@ -137,9 +143,12 @@ static int sys_page_alloc(envid_t envid, uint64_t va, uint64_t perm)
  * The page src may hand to dst at dstva with perm (page_map and IPC), or
  * NULL if it may not: srcva must be aligned and mapped below UTOP, perm
  * valid, and write is never granted to a page read-only at the source,
- * with one exception: a copy-on-write page whose only reference is this
- * very mapping may become writable in place, since nobody else can see it.
- * The kernel counts the references itself, so the answer cannot go stale.
+ * with one exception: a page may be mapped writable over its own read-only
+ * mapping (R without W or X: code never becomes writable) at the same
+ * address when that mapping is its only reference, since nobody else can
+ * see it (fork's copy-on-write fault on a page the other side has let go). The kernel counts the references itself, so the
+ * answer cannot go stale; it never reads the software bits (PTE_COW), which
+ * are user space's.
  */
 static struct PageInfo *grantable_page(struct Env *src, uint64_t srcva, struct Env *dst, uint64_t dstva,
 				       uint64_t perm)
@@ -149,8 +158,8 @@ static struct PageInfo *grantable_page(struct Env *src, uint64_t srcva, struct E
 	if (!uva_ok(srcva) || !perm_ok(perm) || !(pp = page_lookup(src, srcva, &pte)))
 		return NULL;
 	if ((perm & PTE_W) && !(*pte & PTE_W)) {
-		bool sole_cow = (*pte & PTE_COW) && pp->pp_ref == 1 && src == dst && srcva == dstva;
-		if (!sole_cow)
+		bool sole_mapping_in_place = !(*pte & PTE_X) && src == dst && srcva == dstva && pp->pp_ref == 1;
+		if (!sole_mapping_in_place)
 			return NULL;
 	}
 	return pp;
@@ -229,95 +238,44 @@ static int sys_ipc_try_send(envid_t envid, uint64_t value, uint64_t srcva, uint6
 	return 0;
 }
 
-/* An env id argument must fit in an envid_t; anything else becomes an id no env has. */
-static envid_t envid_arg(uint64_t v)
-{
-	return (uint64_t)(int64_t)(envid_t)v == v ? (envid_t)v : -1;
-}
 
 /*
- * The dispatch table: one small entry per call, so that each saves only
- * the registers it needs (a switch inlines them all into one big frame).
- * Each entry converts its raw register arguments (+trace reports every
- * call from syscall_trap, kern/trace.c).
+ * envid's saved registers and pc become those of the Trapframe at tf in the
+ * caller's memory (tf_cause and tf_tval are not taken). Called on the
+ * caller itself it does not return: the caller goes on at tf, through
+ * env_resume, which reloads every register; the system-call return would
+ * reload only the caller-saved ones (kern/trapentry.S) and lose the rest.
  */
-static int64_t do_cputs(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
+static int sys_env_set_trapframe(envid_t envid, uint64_t tf)
 {
-	return sys_cputs(a1, a2);
+	struct Env *e;
+	struct Trapframe new;
+	int r = envid2env(envid, &e, true);
+	if (r < 0)
+		return r;
+	if ((r = copy_from_user(curenv, &new, tf, sizeof(new))) < 0)
+		return r;
+	e->env_tf.tf_regs = new.tf_regs;
+	e->env_tf.tf_epc = new.tf_epc;
+	if (e == curenv)
+		env_resume(e);
+	return 0;
 }
 
-static int64_t do_cgetc(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_cgetc();
-}
 
-static int64_t do_getenvid(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_getenvid();
-}
+/*
+ * The dispatch table, made from the list in inc/syscall.h: for each call a
+ * small entry do_NAME that passes the caller's a0..a4 to sys_NAME as the
+ * list says. One function per call, not a switch, so that each saves only
+ * the registers it needs (a switch inlines them all into one big frame).
+ * +trace reports every call from one place, syscall_done (kern/trap.c).
+ */
+#define SYSCALL_ENTRY(name, ...)									\
+	static int64_t do_##name(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)	\
+	{												\
+		return sys_##name(__VA_ARGS__);								\
+	}
+SYSCALLS(SYSCALL_ENTRY)
 
-static int64_t do_env_destroy(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_env_destroy(envid_arg(a1));
-}
-
-static int64_t do_yield(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	sys_yield();
-}
-
-static int64_t do_exofork(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_exofork();
-}
-
-static int64_t do_env_set_status(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_env_set_status(envid_arg(a1), a2);
-}
-
-static int64_t do_env_set_pgfault_upcall(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_env_set_pgfault_upcall(envid_arg(a1), a2);
-}
-
-static int64_t do_page_alloc(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_page_alloc(envid_arg(a1), a2, a3);
-}
-
-static int64_t do_page_map(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_page_map(envid_arg(a1), a2, envid_arg(a3), a4, a5);
-}
-
-static int64_t do_page_unmap(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_page_unmap(envid_arg(a1), a2);
-}
-
-static int64_t do_ipc_try_send(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_ipc_try_send(envid_arg(a1), a2, a3, a4);
-}
-
-static int64_t do_ipc_recv(uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
-{
-	return sys_ipc_recv(a1);
-}
-
-syscall_fn *const syscalls[NSYSCALLS] = {
-	[SYS_cputs] = do_cputs,
-	[SYS_cgetc] = do_cgetc,
-	[SYS_getenvid] = do_getenvid,
-	[SYS_env_destroy] = do_env_destroy,
-	[SYS_yield] = do_yield,
-	[SYS_exofork] = do_exofork,
-	[SYS_env_set_status] = do_env_set_status,
-	[SYS_env_set_pgfault_upcall] = do_env_set_pgfault_upcall,
-	[SYS_page_alloc] = do_page_alloc,
-	[SYS_page_map] = do_page_map,
-	[SYS_page_unmap] = do_page_unmap,
-	[SYS_ipc_try_send] = do_ipc_try_send,
-	[SYS_ipc_recv] = do_ipc_recv,
-};
+#define SYSCALL_SLOT(name, ...)	[SYS_##name] = do_##name,
+syscall_fn *const syscalls[NSYSCALLS] = { SYSCALLS(SYSCALL_SLOT) };

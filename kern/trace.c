@@ -28,7 +28,7 @@
  * counted from the disassembly; grade.sh trace_counts checks that a traced
  * copy-on-write fault costs what make bench measures untraced).
  */
-#define STUB_BEFORE	4
+#define STUB_BEFORE	2
 #define STUB_INSNS	12
 #define HOOK_BEFORE	10	/* the call and the wrapper's prologue */
 #define HOOK_AFTER	18	/* the wrapper's epilogue */
@@ -59,10 +59,10 @@ static uint64_t stamp(uint64_t raw)
 static void account_trap(void)
 {
 	struct cpu *c = mycpu();
-	if (c->tf && c->tf->tf_trace_entry != last_entry[c->id]) {
-		last_entry[c->id] = c->tf->tf_trace_entry;
+	if (c->trace_entry != last_entry[c->id]) {
+		last_entry[c->id] = c->trace_entry;
 		cost_at_entry[c->id] = trace_cost[c->id];
-		entry_stamp[c->id] = c->tf->tf_trace_entry - trace_cost[c->id] - STUB_BEFORE;
+		entry_stamp[c->id] = c->trace_entry - trace_cost[c->id] - STUB_BEFORE;
 		trace_cost[c->id] += STUB_INSNS;
 	}
 }
@@ -142,31 +142,38 @@ const char *trace_errname(int64_t err)
 	return "E_?";
 }
 
+/* Every call's name, from the one list (inc/syscall.h). */
+#define SYSCALL_NAME(name, ...)	[SYS_##name] = #name,
+static const char *const call_names[NSYSCALLS] = { SYSCALLS(SYSCALL_NAME) };
+
 /*
  * What each call's arguments are, in order (a0, a1, ...), and its result:
  * e env id, v address, p permissions, s env status, x hex, d decimal;
- * the result is r (0 or an error), e (an env id or an error) or d.
+ * the result is r (0, a count or an error), e (an env id or an error) or d.
+ * A call missing here prints its five argument registers in hex.
  */
-static const struct { const char *name, *args, *argkinds, ret; } calls[NSYSCALLS] = {
-	[SYS_cputs] = { "cputs", "s len", "vd", 'r' },
-	[SYS_cgetc] = { "cgetc", "", "", 'd' },
-	[SYS_getenvid] = { "getenvid", "", "", 'e' },
-	[SYS_env_destroy] = { "env_destroy", "target", "e", 'r' },
-	[SYS_yield] = { "yield", "", "", 'r' },
-	[SYS_exofork] = { "exofork", "", "", 'e' },
-	[SYS_env_set_status] = { "env_set_status", "target status", "es", 'r' },
-	[SYS_page_alloc] = { "page_alloc", "target va perm", "evp", 'r' },
-	[SYS_page_map] = { "page_map", "src srcva dst dstva perm", "evevp", 'r' },
-	[SYS_page_unmap] = { "page_unmap", "target va", "ev", 'r' },
-	[SYS_env_set_pgfault_upcall] = { "env_set_pgfault_upcall", "target upcall", "ev", 'r' },
-	[SYS_ipc_try_send] = { "ipc_try_send", "to value srcva perm", "exvp", 'r' },
-	[SYS_ipc_recv] = { "ipc_recv", "dstva", "v", 'r' },
+static const struct { const char *args, *argkinds, ret; } calls[NSYSCALLS] = {
+	[SYS_cputs] = { "s len", "vd", 'r' },
+	[SYS_cgetc] = { "", "", 'd' },
+	[SYS_getenvid] = { "", "", 'e' },
+	[SYS_env_destroy] = { "target", "e", 'r' },
+	[SYS_yield] = { "", "", 'r' },
+	[SYS_exofork] = { "", "", 'e' },
+	[SYS_env_set_status] = { "target status", "es", 'r' },
+	[SYS_page_alloc] = { "target va perm", "evp", 'r' },
+	[SYS_page_map] = { "src srcva dst dstva perm", "evevp", 'r' },
+	[SYS_page_unmap] = { "target va", "ev", 'r' },
+	[SYS_env_set_pgfault_upcall] = { "target upcall", "ev", 'r' },
+	[SYS_ipc_try_send] = { "to value srcva perm", "exvp", 'r' },
+	[SYS_ipc_recv] = { "dstva", "v", 'r' },
+	[SYS_env_set_trapframe] = { "target tf", "ev", 'r' },
 };
 
 static int fmt_arg(char *buf, int size, char kind, uint64_t v)
 {
 	char perm[TRACE_PERM_LEN];
-	static const char *const status[] = { "FREE", "DYING", "RUNNABLE", "RUNNING", "NOT_RUNNABLE" };
+	static const char *const status[] = { [ENV_FREE] = "FREE", [ENV_RUNNABLE] = "RUNNABLE", [ENV_RUNNING] = "RUNNING",
+					      [ENV_NOT_RUNNABLE] = "NOT_RUNNABLE" };
 	switch (kind) {
 	case 'e':
 		return snprintf(buf, size, "%08x", (uint32_t)v);
@@ -188,6 +195,12 @@ static int fmt_ret(char *buf, int size, char kind, int64_t r)
 	if (kind == 'e')
 		return snprintf(buf, size, "%08x", (uint32_t)r);
 	return snprintf(buf, size, "%ld", r);
+}
+
+/* The PTE of e's exception stack page, or NULL. */
+static pte_t *xstack_pte(const struct Env *e)
+{
+	return pgdir_walk((struct Env *)e, UXSTACKTOP - PGSIZE, false);
 }
 
 /* The slot for e's frame at depth, or a free one (NULL if none is left). */
@@ -219,7 +232,7 @@ static void pending_forget(envid_t env)
  */
 static void check_resumes(const struct Env *e)
 {
-	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
+	pte_t *xpte = xstack_pte(e);
 	if (!xpte || !(*xpte & PTE_V))
 		return;
 	for (;;) {
@@ -281,7 +294,7 @@ static const char *why_stopped(envid_t id, bool *recv)
 	*recv = false;
 	if (!id)
 		return "start";
-	if (prev->env_id != id || prev->env_status == ENV_FREE || prev->env_status == ENV_DYING)
+	if (prev->env_id != id || prev->env_status == ENV_FREE)
 		return "exit";
 	if (prev->env_status == ENV_NOT_RUNNABLE) {
 		*recv = prev->env_ipc_recving;
@@ -312,7 +325,7 @@ static void __attribute__((noinline)) pgfault_line(const struct Env *e, const st
 {
 	const struct UTrapframe *utf = NULL;
 	uint64_t frame = tf->tf_regs.sp;
-	pte_t *xpte = pgdir_lookup(e->env_pgdir, UXSTACKTOP - PGSIZE);
+	pte_t *xpte = xstack_pte(e);
 	check_resumes(e);
 	if (xpte && (*xpte & PTE_V))
 		utf = (const struct UTrapframe *)((char *)KADDR(PTE_ADDR(*xpte)) + PGOFF(frame));
@@ -325,12 +338,12 @@ static void __attribute__((noinline)) pgfault_line(const struct Env *e, const st
 	     tf->tf_epc, entry_stamp[mycpu()->id]);
 	struct pending *p = pending_slot(e->env_id, utf->utf_depth);
 	if (p)
-		*p = (struct pending){ e->env_id, utf->utf_depth, frame, tf->tf_trace_entry, utf->utf_epc };
+		*p = (struct pending){ e->env_id, utf->utf_depth, frame, mycpu()->trace_entry, utf->utf_epc };
 }
 
-void trace_pgfault(const struct Env *e, const struct Trapframe *tf)
+void trace_pgfault(void)
 {
-	HOOK(pgfault_line(e, tf, now_), PGFAULT_BEFORE, PGFAULT_AFTER);
+	HOOK(pgfault_line(curenv, &curenv->env_tf, now_), PGFAULT_BEFORE, PGFAULT_AFTER);
 }
 
 /* After a call that returned (yield, a blocking ipc_recv and exit show as run and free lines). */
@@ -346,12 +359,13 @@ static void __attribute__((noinline)) syscall_line(const struct Trapframe *tf, u
 	check_resumes(e);
 	if (num == SYS_exofork && ret > 0)
 		env_new_line(&envs[ENVX(ret)], now);
-	if (num >= NSYSCALLS) {
+	if (num >= NSYSCALLS || !call_names[num]) {
 		line(now, "syscall env=%08x num=%lu ip=0x%lx entry=%lu ret=%s", e->env_id, num, tf->tf_epc - 4,
 		     entry, trace_errname(ret));
 		return;
 	}
-	const char *names = calls[num].args, *kinds = calls[num].argkinds;
+	const char *names = calls[num].args ? calls[num].args : "a0 a1 a2 a3 a4";
+	const char *kinds = calls[num].argkinds ? calls[num].argkinds : "xxxxx";
 	for (int i = 0; kinds[i] && n < (int)sizeof(buf); i++) {
 		const char *end = strchr(names, ' ');
 		int len = end ? end - names : (int)strlen(names);
@@ -362,8 +376,8 @@ static void __attribute__((noinline)) syscall_line(const struct Trapframe *tf, u
 	if (n < (int)sizeof(buf))
 		n += snprintf(buf + n, sizeof(buf) - n, " ret=");
 	if (n < (int)sizeof(buf))
-		fmt_ret(buf + n, sizeof(buf) - n, calls[num].ret, ret);
-	line(now, "%s env=%08x ip=0x%lx ra=0x%lx entry=%lu%s", calls[num].name, e->env_id, tf->tf_epc - 4, r->ra,
+		fmt_ret(buf + n, sizeof(buf) - n, calls[num].ret ? calls[num].ret : 'r', ret);
+	line(now, "%s env=%08x ip=0x%lx ra=0x%lx entry=%lu%s", call_names[num], e->env_id, tf->tf_epc - 4, r->ra,
 	     entry, buf);
 	if (num == SYS_ipc_try_send && ret == 0) {	/* the message is delivered now; the receiver runs later */
 		const struct Env *to = &envs[ENVX(args[0])];

@@ -16,7 +16,7 @@ struct Env;
 void trace_env_new(const struct Env *e);		/* env_create, exofork */
 void trace_env_free(const struct Env *e);		/* env_free */
 void trace_run(const struct Env *e);			/* env_run: a scheduling decision */
-void trace_pgfault(const struct Env *e, const struct Trapframe *tf);	/* deliver */
+void trace_pgfault(void);				/* deliver, for curenv */
 void trace_syscall(const struct Trapframe *tf, uint64_t a0, int64_t ret);	/* syscall_trap */
 
 /* For the console: "RW-U", "R--U+COW" (buf of at least TRACE_PERM_LEN bytes); "E_INVAL". */

@@ -20,7 +20,7 @@ extern syscall_fn *const syscalls[NSYSCALLS];
 /* System call num with the caller's a0..a4; -E_NO_SYS for a number nobody has. */
 static inline int64_t syscall(uint64_t num, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)
 {
-	if (num >= NSYSCALLS)
+	if (num >= NSYSCALLS || !syscalls[num])	/* the table has no holes today; a NULL is still refused */
 		return -E_NO_SYS;
 	return syscalls[num](a0, a1, a2, a3, a4);
 }

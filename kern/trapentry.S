@@ -5,6 +5,25 @@
  * at the running environment's env_tf: user registers are saved straight
  * into the Env, with no copy. In the kernel tp holds the struct cpu and
  * stvec points at kernelvec: any trap there is a kernel bug.
+ *
+ * Which way each trap from user mode goes, in and out:
+ *   ecall (scause 8)        -> syscall_trap, which returns here: the
+ *                              system-call return below, which reloads only
+ *                              the registers C code may clobber (the caller's
+ *                              s1..s11 and gp are still in their registers).
+ *                              A call that blocks, yields or ends the caller
+ *                              leaves through sched_yield -> env_run ->
+ *                              userret instead, and so must a call that
+ *                              changes its caller's saved registers other
+ *                              than a0 (sys_env_set_trapframe on itself:
+ *                              env_resume; tested by user/settf.c).
+ *   page fault (12, 13, 15) -> page_fault_trap -> deliver (kern/trap.c):
+ *                              the upcall, left by env_resume -> userret.
+ *   anything else           -> user_trap: the timer (sched_yield) or a
+ *                              fault that destroys the environment.
+ * userret is the one full return to user mode; the system-call return is
+ * its specialisation for the common case (null_syscall: 127 instructions
+ * instead of 140 through userret, measured).
  */
 #include <inc/trap.h>
 #include <inc/riscv.h>
@@ -54,11 +73,14 @@ uservec:
 	sd	t0, R(4)(a0)
 	csrr	t0, sepc
 	sd	t0, TF_EPC(a0)
+	csrr	a1, scause			/* every trap: cause and value in the frame */
+	sd	a1, TF_CAUSE(a0)
+	csrr	t0, stval
+	sd	t0, TF_TVAL(a0)
 	ld	sp, CPU_KSTACK(tp)
 	mv	s0, zero			/* ends the kernel backtrace */
 	ld	t0, CPU_KVEC(tp)
 	csrw	stvec, t0
-	csrr	a1, scause
 	li	t0, CAUSE_USER_ECALL
 	beq	a1, t0, 1f
 	addi	t0, a1, -CAUSE_FETCH_PAGE_FAULT	/* page faults: scause 12, 13 or 15 */
@@ -70,9 +92,12 @@ uservec:
 2:	call	user_trap			/* user_trap(tf, scause): never returns */
 1:	call	syscall_trap			/* syscall_trap(tf): returns to resume this environment */
 	/*
-	 * Back to the caller of the ecall. The C code saved and restored s1-s11
-	 * as the calling convention says, and no kernel code touches gp, so
-	 * only the registers C may clobber (and s0, cleared above) are reloaded.
+	 * The system-call return: userret without s1..s11 and gp. The C code
+	 * saved and restored s1-s11 as the calling convention says, and no
+	 * kernel code touches gp, so only the registers C may clobber (and s0,
+	 * cleared above) are reloaded. A change syscall_trap made to the saved
+	 * copies of s1..s11 or gp would be lost here: such a call must leave
+	 * through env_resume (see the top of this file).
 	 */
 	ld	a0, CPU_TF(tp)
 	ld	t0, CPU_UVEC(tp)
@@ -103,8 +128,8 @@ uservec:
 
 /*
  * Under +trace stvec points here instead (struct cpu's uservec): stamp
- * tf_trace_entry with instret and tf_tval with a0 (a fault's stval
- * replaces it), restore what that took, then the usual entry. Without
+ * cpu->trace_entry with instret and tf_trace_a0 with a0 (which a system
+ * call's result replaces), restore what that took, then the usual entry. Without
  * +trace nothing runs this, so tracing off costs nothing here.
  */
 	.globl uservec_traced
@@ -112,12 +137,12 @@ uservec:
 uservec_traced:
 	csrrw	tp, sscratch, tp		/* tp = struct cpu */
 	sd	a0, CPU_SCRATCH(tp)
+	rdinstret a0
+	sd	a0, CPU_TRACE_ENTRY(tp)
 	ld	a0, CPU_TF(tp)
 	sd	t0, R(5)(a0)
-	rdinstret t0
-	sd	t0, TF_TRACE_ENTRY(a0)
 	ld	t0, CPU_SCRATCH(tp)
-	sd	t0, TF_TVAL(a0)			/* a0: a system call's first argument, which its result replaces */
+	sd	t0, TF_TRACE_A0(a0)
 	ld	t0, R(5)(a0)
 	ld	a0, CPU_SCRATCH(tp)
 	csrrw	tp, sscratch, tp		/* as at the trap */

@@ -28,11 +28,3 @@ int vcprintf(const char *fmt, va_list ap)
 	return b.cnt;
 }
 
-int cprintf(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int cnt = vcprintf(fmt, ap);
-	va_end(ap);
-	return cnt;
-}

@@ -304,3 +304,13 @@ snprintf(char *str, int size, const char *fmt, ...)
 	va_end(ap);
 	return n;
 }
+
+/* cprintf for the kernel and user space alike: each has its own vcprintf (kern/printf.c, lib/printf.c). */
+int cprintf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int cnt = vcprintf(fmt, ap);
+	va_end(ap);
+	return cnt;
+}

@@ -2,7 +2,7 @@
  * String and memory routines for the kernel and user library.
  *
  * memset and memcpy move 8 bytes at a time, 128 bytes per loop iteration
- * (memmove backwards: 64), whenever source and destination share the same alignment
+ * (memmove backwards: 8), whenever source and destination share the same alignment
  * modulo 8.  Otherwise they fall back to byte copies; that case is rare in
  * the kernel (page and struct copies are aligned) and keeps the code simple.
  */
@@ -207,9 +207,9 @@ strtol(const char *s, char **endptr, int base)
 }
 
 /*
- * The word loops below load each 64-byte block entirely before storing it,
- * so the forward copy is safe for overlapping regions when dst < src and
- * the backward copy when dst > src.
+ * The forward word loop loads each 128-byte block entirely before storing
+ * it, so it is safe for overlapping regions when dst < src; copy_bwd
+ * handles dst > src.
  */
 
 NO_LIBCALL void *
@@ -275,31 +275,22 @@ copy_fwd(unsigned char *d, const unsigned char *s, size_t len)
 		*d++ = *s++;
 }
 
-/* d and s point just past the end of the regions. */
+/*
+ * d and s point just past the end of the regions. Only memmove onto an
+ * overlapping higher address copies backwards, which is rare: one word at
+ * a time (safe: d - s is then a non-zero multiple of 8), else bytes.
+ */
 static inline void
 copy_bwd(unsigned char *d, const unsigned char *s, size_t len)
 {
-	word_t *wd, *wend, a0, a1, a2, a3, a4, a5, a6, a7;
-	const word_t *ws;
-
-	if (len >= SMALL && (((uintptr_t)d ^ (uintptr_t)s) & WMASK) == 0) {
-		while ((uintptr_t)d & WMASK) {
+	if ((((uintptr_t)d ^ (uintptr_t)s) & WMASK) == 0) {
+		for (; len > 0 && ((uintptr_t)d & WMASK); len--)
 			*--d = *--s;
-			len--;
+		for (; len >= WSIZE; len -= WSIZE) {
+			d -= WSIZE;
+			s -= WSIZE;
+			*(word_t *)d = *(const word_t *)s;
 		}
-		wd = (word_t *)d;
-		ws = (const word_t *)s;
-		wend = (word_t *)(d - (len & ~(size_t)63));
-		for (; wd != wend; wd -= 8, ws -= 8) {
-			a0 = ws[-1]; a1 = ws[-2]; a2 = ws[-3]; a3 = ws[-4];
-			a4 = ws[-5]; a5 = ws[-6]; a6 = ws[-7]; a7 = ws[-8];
-			wd[-1] = a0; wd[-2] = a1; wd[-3] = a2; wd[-4] = a3;
-			wd[-5] = a4; wd[-6] = a5; wd[-7] = a6; wd[-8] = a7;
-		}
-		for (len &= 63; len >= WSIZE; len -= WSIZE)
-			*--wd = *--ws;
-		d = (unsigned char *)wd;
-		s = (const unsigned char *)ws;
 	}
 	while (len-- > 0)
 		*--d = *--s;

@@ -3,15 +3,14 @@
 # guest instructions exactly), one hart and no preemption; print a table of
 # the figures against the targets, the machine-readable "bench: NAME VALUE"
 # lines, and write an SVG plot of fork cost against written pages.
-#   tools/bench.sh KERNEL OUTDIR [quick]
+#   tools/bench.sh OUTDIR [quick]     (make bench; the kernel is the one make print-qemu names)
 set -euo pipefail
-kernel=$1 outdir=$2 mode=${3:-}
+outdir=$1 mode=${2:-}
 mkdir -p "$outdir"
-bios=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
-[ -e "$bios" ] || bios=default
 log=$outdir/bench.log
-timeout 600 qemu-system-riscv64 -machine virt -bios "$bios" -kernel "$kernel" -m 128M -smp 1 \
-	-nographic -no-reboot -icount shift=0 -append "+nopreempt +bench bench $mode" </dev/null 2>&1 |
+qemu=$(make -s --no-print-directory print-qemu CPUS=1 MEM=128M QEMUEXTRA="-icount shift=0" | tail -1)
+# shellcheck disable=SC2086
+timeout 600 $qemu -append "+nopreempt +bench bench $mode" </dev/null 2>&1 |
 	tr -d '\r' > "$log" || true
 grep -q '^bench: done$' "$log" || { echo "bench: the benchmark did not finish; see $log" >&2; tail -20 "$log" >&2; exit 1; }
 

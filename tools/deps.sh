@@ -4,9 +4,13 @@
 #        deps.sh gnuplot  -> make sure gnuplot is there (make bench draws a plot)
 #        deps.sh trace    -> make sure python3 is there (make trace-NAME runs tools/trace.py)
 #        deps.sh svg      -> make sure rsvg-convert is there (grade.sh renders the trace SVG)
+#        deps.sh bios     -> the firmware for QEMU -bios: the opensbi package's build, else "default"
 #        deps.sh gawk     -> make sure gawk is there (grade.sh: regular expressions with {n} intervals)
 # Missing Debian packages are installed with apt-get (through sudo when not root), saying so first.
 set -u
+
+# The one place the firmware's path is spelled (GNUmakefile asks "deps.sh bios").
+OPENSBI=/usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin
 
 install_pkgs() {
 	echo "==> missing tools: installing Debian package(s): $*" >&2
@@ -35,7 +39,7 @@ prefix)
 	missing=""
 	[ -n "$(find_prefix)" ] || missing="gcc-riscv64-unknown-elf"
 	command -v qemu-system-riscv64 >/dev/null 2>&1 || missing="$missing qemu-system-misc"
-	[ -e /usr/lib/riscv64-linux-gnu/opensbi/generic/fw_dynamic.bin ] || missing="$missing opensbi"
+	[ -e "$OPENSBI" ] || missing="$missing opensbi"
 	[ -z "$missing" ] || install_pkgs $missing
 	find_prefix
 	;;
@@ -50,6 +54,9 @@ trace)
 	;;
 svg)
 	command -v rsvg-convert >/dev/null 2>&1 || install_pkgs librsvg2-bin
+	;;
+bios)
+	if [ -e "$OPENSBI" ]; then echo "$OPENSBI"; else echo default; fi
 	;;
 gawk)
 	command -v gawk >/dev/null 2>&1 || install_pkgs gawk

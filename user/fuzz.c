@@ -95,19 +95,13 @@ static _Noreturn void fail(const char *fmt, int64_t r)
 
 static int64_t sc(uint64_t num, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5)
 {
-	register uint64_t a0 __asm__("a0") = a1;
-	register uint64_t r1 __asm__("a1") = a2;
-	register uint64_t r2 __asm__("a2") = a3;
-	register uint64_t r3 __asm__("a3") = a4;
-	register uint64_t r4 __asm__("a4") = a5;
-	register uint64_t a7 __asm__("a7") = num;
 	last[0] = num, last[1] = a1, last[2] = a2, last[3] = a3, last[4] = a4, last[5] = a5;
-	__asm__ volatile("ecall" : "+r"(a0) : "r"(r1), "r"(r2), "r"(r3), "r"(r4), "r"(a7) : "memory");
+	int64_t r = syscall(num, a1, a2, a3, a4, a5);
 	ncalls++;
-	results[(int64_t)a0 < 0 && (int64_t)a0 > -MAXERROR ? -(int64_t)a0 : 0]++;
+	results[r < 0 && r > -MAXERROR ? -r : 0]++;
 	if (me >= 0)
 		stats->calls[me] = ncalls;
-	return (int64_t)a0;
+	return r;
 }
 
 /* ---- argument sets ---- */
@@ -376,7 +370,7 @@ static void fuzz_destroy(void)
 
 static void fuzz_set_status(void)
 {
-	static const uint64_t statuses[] = { ENV_RUNNABLE, ENV_NOT_RUNNABLE, ENV_FREE, ENV_DYING, ENV_RUNNING,
+	static const uint64_t statuses[] = { ENV_RUNNABLE, ENV_NOT_RUNNABLE, ENV_FREE, ENV_NOT_RUNNABLE + 1, ENV_RUNNING,
 					     99, -1UL, (1UL << 32) | ENV_RUNNABLE };
 	uint64_t id = fuzz_envid(), st = pick(5) ? statuses[pick(ARRAY_SIZE(statuses))] : next();
 	if (is_self(id) && st == ENV_NOT_RUNNABLE)	/* nobody would wake us */
