@@ -651,9 +651,9 @@ GRADE_INPUT=$'envs\nsi\ncontinue\nkill\nvm 1000\nkerninfo\nquit\n' t monitor_hal
 	"^no environment '1000'" '^Special kernel symbols:$' '^K> quit$' '!^[* ] 0000'
 # si: one instruction at a time through every kind of control transfer; the stops are read
 # from the symbol table. Then continue after a c.ebreak skips exactly its 2 bytes (a0 = 42).
-stepper_elf=$(echo "$QEMU_CMD" | sed -n 's/.* -kernel \([^ ]*\)\/kern\/kernel .*/\1/p')/user/stepper
+stepper_elf=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -kernel \([^ ]*\)\/kern\/kernel .*/\1/p')/user/stepper
 nm_prefix=$(sh tools/deps.sh prefix)
-step_addr() { "${nm_prefix}nm" "$stepper_elf" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
+step_addr() { "${nm_prefix}nm" "$stepper_elf" 2>/dev/null | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
 step_stops=()
 for n in 2 4 5 7 6 8 9 10 12 13 14 15 17 16 18 19; do
 	step_stops+=("^\\[00001000\\] single step: ip 0*$(step_addr step_$n)\$")
@@ -773,6 +773,8 @@ trace_outputs_check() {
 check trace_outputs trace_outputs_check
 # The stamps leave the tracing out: a traced copy-on-write fault costs what make bench measures untraced.
 trace_counts_check() {
+	# Not with KCHECK=1: its full recounts come when checking has cost enough, inside some fault or other.
+	[ "${KCHECK:-}" = 1 ] && return 0
 	trace_forkcow
 	local b="$OUT/trace_counts.out" cow sole
 	timeout "$TIMEOUT" $QEMU_CMD -icount shift=0 -append "+nopreempt +bench bench quick cow_fault cow_fault_sole" \
