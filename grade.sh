@@ -646,9 +646,9 @@ GRADE_INPUT=$'envs\nsi\ncontinue\nkill\nvm 1000\nkerninfo\nquit\n' t monitor_hal
 	"^no environment '1000'" '^Special kernel symbols:$' '^K> quit$' '!^[* ] 0000'
 # si: one instruction at a time through every kind of control transfer; the stops are read
 # from the symbol table. Then continue after a c.ebreak skips exactly its 2 bytes (a0 = 42).
-stepper_elf=$(echo "$QEMU_CMD" | sed -n 's/.* -kernel \([^ ]*\)\/kern\/kernel .*/\1/p')/user/stepper
+stepper_elf=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -kernel \([^ ]*\)\/kern\/kernel .*/\1/p')/user/stepper
 nm_prefix=$(sh tools/deps.sh prefix)
-step_addr() { "${nm_prefix}nm" "$stepper_elf" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
+step_addr() { [ -f "$stepper_elf" ] || return 0; "${nm_prefix}nm" "$stepper_elf" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
 step_stops=()
 for n in 2 4 5 7 6 8 9 10 12 13 14 15 17 16 18 19; do
 	step_stops+=("^\\[00001000\\] single step: ip 0*$(step_addr step_$n)\$")
