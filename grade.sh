@@ -564,9 +564,9 @@ t cputshog 'cputshog' \
 t forkfill 'forkfill 40' \
 	'^forkfill: wrote [0-9]+ pages \(40% of [0-9]+\)$' '^forkfill: the child sees them$' '^forkfill: done$' '!user panic'
 # On a kernel whose generations wrap after 3 reuses of a slot (ENVGENBITS=2, its own object directory).
-if [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
-	saved_qemu=$QEMU_CMD
-	QEMU_CMD=$(make -s --no-print-directory ENVGENBITS=2 print-qemu 2>/dev/null | tail -1)
+if [ -n "$LISTING" ] || [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
+	saved_qemu=${QEMU_CMD:-}
+	[ -n "$LISTING" ] || QEMU_CMD=$(make -s --no-print-directory ENVGENBITS=2 print-qemu 2>/dev/null | tail -1)
 	t genwrap 'genwrap' \
 		'^genwrap: parent 00001001 exited; its child 00001002 waits on with parent 00000000$' \
 		'^genwrap: 00001001 \(the dead parent.s id again\) on the orphan 00001002: destroy bad environment, page_alloc bad environment, page_map bad environment, page_unmap bad environment, set_status bad environment, set_pgfault_upcall bad environment$' \
