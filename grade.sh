@@ -569,9 +569,9 @@ t cputshog 'cputshog' \
 t forkfill 'forkfill 40' \
 	'^forkfill: wrote [0-9]+ pages \(40% of [0-9]+\)$' '^forkfill: the child sees them$' '^forkfill: done$' '!user panic'
 # On a kernel whose generations wrap after 3 reuses of a slot (ENVGENBITS=2, its own object directory).
-if [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
-	saved_qemu=$QEMU_CMD
-	QEMU_CMD=$(make -s --no-print-directory ENVGENBITS=2 print-qemu 2>/dev/null | tail -1)
+if [ -n "$LISTING" ] || [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
+	saved_qemu=${QEMU_CMD:-}
+	[ -n "$LISTING" ] || QEMU_CMD=$(make -s --no-print-directory ENVGENBITS=2 print-qemu 2>/dev/null | tail -1)
 	t genwrap 'genwrap' \
 		'^genwrap: parent 00001001 exited; its child 00001002 waits on with parent 00000000$' \
 		'^genwrap: 00001001 \(the dead parent.s id again\) on the orphan 00001002: destroy bad environment, page_alloc bad environment, page_map bad environment, page_unmap bad environment, set_status bad environment, set_pgfault_upcall bad environment$' \
@@ -653,7 +653,7 @@ GRADE_INPUT=$'envs\nsi\ncontinue\nkill\nvm 1000\nkerninfo\nquit\n' t monitor_hal
 # from the symbol table. Then continue after a c.ebreak skips exactly its 2 bytes (a0 = 42).
 stepper_elf=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -kernel \([^ ]*\)\/kern\/kernel .*/\1/p')/user/stepper
 nm_prefix=$(sh tools/deps.sh prefix)
-step_addr() { "${nm_prefix}nm" "$stepper_elf" 2>/dev/null | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
+step_addr() { [ -f "$stepper_elf" ] || return 0; "${nm_prefix}nm" "$stepper_elf" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
 step_stops=()
 for n in 2 4 5 7 6 8 9 10 12 13 14 15 17 16 18 19; do
 	step_stops+=("^\\[00001000\\] single step: ip 0*$(step_addr step_$n)\$")
