@@ -13,6 +13,7 @@
 #define CPU_TRAPSTACK	24
 #define CPU_UVEC	32
 #define CPU_KVEC	40
+#define CPU_TRACE_ENTRY	72
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -29,6 +30,10 @@ struct cpu {
 	struct Env *env;		/* environment running on this hart, or NULL */
 	uint64_t hartid;
 	int id;				/* index in cpus[] */
+	/* env_status with which a system call returns straight to its caller: ENV_RUNNING, or under
+	   +trace one no environment has, so that every call goes through syscall_done (kern/trap.c). */
+	unsigned resume_status;
+	uint64_t trace_entry;		/* +trace: instret at this hart's last trap from user mode */
 };
 
 extern struct cpu cpus[NCPU];
@@ -53,6 +58,7 @@ _Static_assert(__builtin_offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu la
 _Static_assert(__builtin_offsetof(struct cpu, trapstack_top) == CPU_TRAPSTACK, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, uservec) == CPU_UVEC, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, kernelvec) == CPU_KVEC, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, trace_entry) == CPU_TRACE_ENTRY, "cpu layout");
 #endif
 
 #endif

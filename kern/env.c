@@ -7,6 +7,7 @@
 #include <inc/riscv.h>
 #include <inc/string.h>
 #include <kern/kcheck.h>
+#include <kern/trace.h>
 
 struct Env envs[NENV] __attribute__((aligned(PGSIZE)));
 static struct Env *env_free_list;
@@ -195,6 +196,8 @@ int env_create(const char *name, int argc, char **argv, struct Env **store)
 	if (r < 0)
 		return r;
 	strlcpy(e->env_name, name, sizeof(e->env_name));
+	if (trace)
+		trace_env_new(e);
 	if ((r = load_icode(e, prog->start, prog->end - prog->start)) < 0 ||
 	    (r = setup_stack(e, argc, argv)) < 0) {
 		env_free(e);
@@ -215,6 +218,8 @@ static bool env_stuck(const struct Env *e)
 static void env_free_one(struct Env *e)
 {
 	struct cpu *c = mycpu();
+	if (trace)
+		trace_env_free(e);
 	cprintf("[%08x] free env %08x\n", c->env ? c->env->env_id : 0, e->env_id);
 	if (c->env == e) {	/* stop using its tables before they go */
 		csr_write(satp, kern_satp);
@@ -278,6 +283,8 @@ void env_destroy(struct Env *e)
 void env_run(struct Env *e)
 {
 	struct cpu *c = mycpu();
+	if (trace)
+		trace_run(e);
 	if (c->env != e) {
 		if (c->env && c->env->env_status == ENV_RUNNING) {
 			c->env->env_status = ENV_RUNNABLE;
