@@ -15,6 +15,8 @@
 #define BITS	(PTE_V | PTE_U | PTE_R | PTE_W | PTE_X | PTE_COW)
 
 /* CODE: addi a0, zero, value; ret */
+static volatile int parent_checked;	/* after sfork: shared, so the twin waits for the parent's look */
+
 static void set_code(int value)
 {
 	volatile uint32_t *p = (volatile uint32_t *)CODE;
@@ -92,9 +94,12 @@ void umain(int argc, char **argv)
 	expect(who, "sfork's private copy", CODE, RWX);
 	expect_code(who, 3);
 	if (twin == 0) {
+		while (!parent_checked)	/* the parent must see 3 first, however the two are scheduled */
+			sys_yield();
 		set_code(4);	/* shared: the parent sees it */
 		exit();
 	}
+	parent_checked = 1;
 	wait(twin);
 	expect_code(who, 4);
 	cprintf("forkexec: sfork: the private copy kept R|W|X and is shared, code returns 4\n");
