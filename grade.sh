@@ -496,7 +496,7 @@ t remapchild 'remapchild; hello' \
 # ---- fork that composes; fault handling by address region (issue 11) ----
 t forkexec 'forkexec' \
 	'~^forkexec: child: the copy kept R\|W\|X, code returns 2$' \
-	'~^forkexec: parent: the sole-owner upgrade kept R\|W\|X, code returns 3$' \
+	'~^forkexec: parent: the sole owner.s write kept R\|W\|X, code returns 3$' \
 	'~^forkexec: sfork: the private copy kept R\|W\|X and is shared, code returns 4$' \
 	'~^forkexec: keeper: still sees its snapshot, code returns 3$' '!user panic' '!user fault'
 t sforkfork 'sforkfork' \
