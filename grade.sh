@@ -279,18 +279,23 @@ t faultalloc 'faultalloc' \
 	'^fault deadbeef$' '^this string was faulted in at deadbeef$' \
 	'^fault cafebffe$' '^fault cafec000$' '^this string was faulted in at cafebffe$' \
 	'^\[00001000\] exiting gracefully$' '^\[00001000\] free env 00001000$' '!user panic'
+# The line format changed with issue 16 (stamp, hart, decoded perm, ip/ra/entry, frame, resume lines).
+T16='^trace: [0-9]+ h0'
 t faultalloc_trace '+trace faultalloc' \
-	'^trace: page_alloc env=00001000 target=00000000 va=0x3f7ffff000 perm=0x17 ret=0$' \
-	'^trace: pgfault env=00001000 va=0xdeadbeef cause=load present=0 depth=1 ip=0x[0-9a-f]+$' \
+	"$T16 page_alloc env=00001000 ip=0x[0-9a-f]+ ra=0x[0-9a-f]+ entry=[0-9]+ target=00000000 va=0x3f7ffff000 perm=RW-U ret=0\$" \
+	"$T16 pgfault env=00001000 va=0xdeadbeef cause=load present=0 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0 handler=0x[0-9a-f]+ entry=[0-9]+\$" \
 	'^fault deadbeef$' \
-	'^trace: page_alloc env=00001000 target=00000000 va=0xdeadb000 perm=0x17 ret=0$' \
-	'^trace: pgfault env=00001000 va=0xcafebffe cause=load present=0 depth=1 ip=0x[0-9a-f]+$' \
-	'^trace: page_alloc env=00001000 target=00000000 va=0xcafeb000 perm=0x17 ret=0$' \
-	'^trace: pgfault env=00001000 va=0xcafec000 cause=store present=0 depth=2 ip=0x[0-9a-f]+$' \
+	"$T16 page_alloc env=00001000 .* target=00000000 va=0xdeadb000 perm=RW-U ret=0\$" \
+	"$T16 resume env=00001000 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0\$" \
+	"$T16 pgfault env=00001000 va=0xcafebffe cause=load present=0 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0 " \
+	"$T16 page_alloc env=00001000 .* target=00000000 va=0xcafeb000 perm=RW-U ret=0\$" \
+	"$T16 pgfault env=00001000 va=0xcafec000 cause=store present=0 depth=2 ip=0x[0-9a-f]+ frame=0x3f7ffffcc0 " \
 	'^fault cafec000$' \
-	'^trace: page_alloc env=00001000 target=00000000 va=0xcafec000 perm=0x17 ret=0$' \
+	"$T16 page_alloc env=00001000 .* target=00000000 va=0xcafec000 perm=RW-U ret=0\$" \
 	'^this string was faulted in at cafebffe$' \
-	'=3 ^trace: pgfault ' '=4 ^trace: page_alloc '
+	"$T16 resume env=00001000 depth=2 ip=0x[0-9a-f]+ frame=0x3f7ffffcc0\$" \
+	"$T16 resume env=00001000 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0\$" \
+	"=3 $T16 pgfault " "=4 $T16 page_alloc " "=3 $T16 resume "
 t dumbfork 'dumbfork' \
 	'^\[00001000\] new env 00001001$' '^0: I am the parent!$' '^9: I am the parent!$' \
 	'~^0: I am the child!$' '~^9: I am the child!$' \
@@ -510,7 +515,7 @@ GRADE_CPUS=1 t remapchild 'remapchild; hello' \
 # ---- fork that composes; fault handling by address region (issue 11) ----
 t forkexec 'forkexec' \
 	'~^forkexec: child: the copy kept R\|W\|X, code returns 2$' \
-	'~^forkexec: parent: the sole-owner upgrade kept R\|W\|X, code returns 3$' \
+	'~^forkexec: parent: the sole owner.s write kept R\|W\|X, code returns 3$' \
 	'~^forkexec: sfork: the private copy kept R\|W\|X and is shared, code returns 4$' \
 	'~^forkexec: keeper: still sees its snapshot, code returns 3$' '!user panic' '!user fault'
 t sforkfork 'sforkfork' \
@@ -583,9 +588,9 @@ t cputshog 'cputshog' \
 t forkfill 'forkfill 40' \
 	'^forkfill: wrote [0-9]+ pages \(40% of [0-9]+\)$' '^forkfill: the child sees them$' '^forkfill: done$' '!user panic'
 # On a kernel whose generations wrap after 3 reuses of a slot (ENVGENBITS=2, its own object directory).
-if [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
-	saved_qemu=$QEMU_CMD
-	QEMU_CMD=$(make -s --no-print-directory ENVGENBITS=2 print-qemu 2>/dev/null | tail -1)
+if [ -n "$LISTING" ] || [ "$ONLY" = "  " ] || [[ "$ONLY" == *" genwrap "* ]]; then
+	saved_qemu=${QEMU_CMD:-}
+	[ -n "$LISTING" ] || QEMU_CMD=$(make -s --no-print-directory ENVGENBITS=2 print-qemu 2>/dev/null | tail -1)
 	t genwrap 'genwrap' \
 		'^genwrap: parent 00001001 exited; its child 00001002 waits on with parent 00000000$' \
 		'^genwrap: 00001001 \(the dead parent.s id again\) on the orphan 00001002: destroy bad environment, page_alloc bad environment, page_map bad environment, page_unmap bad environment, set_status bad environment, set_pgfault_upcall bad environment$' \
@@ -668,9 +673,9 @@ GRADE_INPUT=$'envs\nsi\ncontinue\nkill\nvm 1000\nkerninfo\nquit\n' t monitor_hal
 	"^no environment '1000'" '^Special kernel symbols:$' '^K> quit$' '!^[* ] 0000'
 # si: one instruction at a time through every kind of control transfer; the stops are read
 # from the symbol table. Then continue after a c.ebreak skips exactly its 2 bytes (a0 = 42).
-stepper_elf=$(echo "$QEMU_CMD" | sed -n 's/.* -kernel \([^ ]*\)\/kern\/kernel .*/\1/p')/user/stepper
+stepper_elf=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -kernel \([^ ]*\)\/kern\/kernel .*/\1/p')/user/stepper
 nm_prefix=$(sh tools/deps.sh prefix)
-step_addr() { "${nm_prefix}nm" "$stepper_elf" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
+step_addr() { [ -f "$stepper_elf" ] || return 0; "${nm_prefix}nm" "$stepper_elf" | awk -v s="$1" '$3 == s { sub(/^0+/, "", $1); print $1 }'; }
 step_stops=()
 for n in 2 4 5 7 6 8 9 10 12 13 14 15 17 16 18 19; do
 	step_stops+=("^\\[00001000\\] single step: ip 0*$(step_addr step_$n)\$")
@@ -692,6 +697,135 @@ GRADE_INPUT=$'vm 1001\nsi\nvm 1001\ncontinue\n' t monitor_si_fork '+nopreempt st
 	'^\[00001001\] breakpoint at ip [0-9a-f]+$' "^  $fork_page [0-9a-f]+ r-xu +2\$" '^K> si$' \
 	"^\\[00001001\\] single step: ip 0*$fork_after\$" "^  $fork_page [0-9a-f]+ r-xu +1\$" \
 	'~^stepper: parent done$' '~^stepper: child done$' '!^\[00001000\] breakpoint' '=1 ^Welcome'
+# ---- trace: a fault's whole life (issue 16) ----
+# Every event of +trace, one parseable line each (README "Trace lines").
+t trace_fork '+nopreempt +trace forkcow' \
+	"$T16 layout UTEXT=0x800000 UTEMP=0x400000 PFTEMP=0x3f7fe00000 USTACKTOP=0x3f7fffe000 UXSTACKTOP=0x3f80000000 " \
+	"$T16 new env=00001000 parent=00000000 name=forkcow\$" \
+	"$T16 run env=00001000 name=forkcow ip=0x[0-9a-f]+ prev=00000000 why=start\$" \
+	"$T16 page_alloc env=00001000 ip=0x[0-9a-f]+ ra=0x[0-9a-f]+ entry=[0-9]+ target=00000000 va=0x3f7ffff000 perm=RW-U ret=0\$" \
+	"$T16 env_set_pgfault_upcall env=00001000 .* target=00000000 upcall=0x[0-9a-f]+ ret=0\$" \
+	"$T16 new env=00001001 parent=00001000 name=forkcow\$" \
+	"$T16 exofork env=00001000 ip=0x[0-9a-f]+ ra=0x[0-9a-f]+ entry=[0-9]+ ret=00001001\$" \
+	"$T16 page_map env=00001000 .* src=00000000 srcva=0x804000 dst=00001001 dstva=0x804000 perm=R--U\+COW ret=0\$" \
+	"$T16 env_set_status env=00001000 .* target=00001001 status=RUNNABLE ret=0\$" \
+	"$T16 pgfault env=00001000 va=0x804000 cause=store present=1 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0 handler=0x[0-9a-f]+ entry=[0-9]+\$" \
+	"$T16 page_alloc env=00001000 .* target=00000000 va=0x3f7fe00000 perm=RW-U ret=0\$" \
+	"$T16 page_map env=00001000 .* src=00000000 srcva=0x3f7fe00000 dst=00000000 dstva=0x804000 perm=RW-U ret=0\$" \
+	"$T16 page_unmap env=00001000 .* target=00000000 va=0x3f7fe00000 ret=0\$" \
+	"$T16 resume env=00001000 depth=1 ip=0x[0-9a-f]+ frame=0x3f7ffffee0\$" \
+	"$T16 run env=00001001 name=forkcow ip=0x[0-9a-f]+ prev=00001000 why=yield\$" \
+	"$T16 pgfault env=00001001 va=0x804000 cause=store present=1 depth=1 " \
+	"$T16 page_map env=00001001 .* src=00000000 srcva=0x804000 dst=00000000 dstva=0x804000 perm=RW-U ret=0\$" \
+	"$T16 resume env=00001001 depth=1 " \
+	'^forkcow: grandchild ok$' "$T16 cputs env=00001002 .* len=23 ret=23\$" \
+	"$T16 free env=00001002 by=00001002\$" "$T16 run env=[0-9a-f]+ name=forkcow ip=0x[0-9a-f]+ prev=00001002 why=exit\$" \
+	"=6 $T16 pgfault " "=6 $T16 resume " "=7 $T16 new env=" "=7 $T16 free env=" "=1 $T16 layout "
+# Error names, decoded bad permissions and unknown call numbers.
+t trace_errors '+trace exoforkbad' \
+	"~$T16 page_alloc env=00001000 .* va=0x4000000000 perm=RW-U ret=E_INVAL\$" \
+	"~$T16 page_alloc env=00001000 .* perm=RW-U\+noV ret=E_INVAL\$" \
+	"~$T16 page_alloc env=00001000 .* perm=RW-U\+G ret=E_INVAL\$" \
+	"~$T16 page_alloc env=00001000 .* perm=RW-U\+0x400 ret=E_INVAL\$" \
+	"~$T16 page_unmap env=[0-9a-f]+ .* ret=E_BAD_ENV\$" \
+	"~$T16 syscall env=00001000 num=1000 ip=0x[0-9a-f]+ entry=[0-9]+ ret=E_NO_SYS\$" \
+	'~^exoforkbad: all checks passed$'
+# IPC: a send to a receiver not yet waiting, blocking, delivery (value and page), wake-up.
+t trace_ipc '+nopreempt +trace sendpage' \
+	"$T16 ipc_try_send env=00001000 .* to=00001001 value=0x0 srcva=0xa00000 perm=RW-U ret=E_IPC_NOT_RECV\$" \
+	"$T16 run env=00001000 name=sendpage ip=0x[0-9a-f]+ prev=00001001 why=block on=ipc_recv\$" \
+	"$T16 ipc_try_send env=00001000 .* to=00001001 value=0x0 srcva=0xa00000 perm=RW-U ret=0\$" \
+	"$T16 ipc_recv env=00001001 from=00001000 value=0x0 perm=RW-U\$" \
+	"$T16 run env=00001001 name=sendpage ip=0x[0-9a-f]+ prev=00001000 why=block on=ipc_recv\$"
+# Preemption, and an environment destroyed by another.
+t trace_preempt '+trace spin' \
+	"~$T16 run env=00001000 name=spin ip=0x[0-9a-f]+ prev=0000100[01] why=preempt\$" \
+	"~$T16 env_destroy env=00001000 .* target=00001001 ret=0\$" \
+	"~$T16 free env=00001001 by=00001000\$"
+
+# check NAME FUNCTION: a test that is not one boot; FUNCTION prints one line per problem.
+check() {
+	local name=$1 fn=$2 problems
+	selected "$name" || return 0
+	clock_start "$name"
+	problems=$($fn 2>&1)
+	clock_stop "$name"
+	[ -e "$OUT/$name.out" ] || cp "$OUT/trace.out" "$OUT/$name.out" 2>/dev/null || : > "$OUT/$name.out"
+	verdict "$name" "$problems" last_lines "$OUT/$name.out"
+}
+if [ -z "$LISTING" ]; then
+	TRACE_DIR=$(make -s --no-print-directory print-objdir)/trace
+	rm -f "$OUT/trace.out" "$OUT"/trace_outputs.out "$OUT"/trace_counts.out "$OUT/doc_trace.out"
+fi
+# make trace-forkcow, once per grade run (its output is in $OUT/trace.out); +nopreempt: a slice
+# ends after 5 million instructions, which a slow (KCHECK=1) kernel could reach inside a fault
+trace_forkcow() {
+	[ -e "$OUT/trace.out" ] && return
+	make -s --no-print-directory trace-forkcow ARGS=+nopreempt > "$OUT/trace.out" 2>&1 ||
+		echo "make trace-forkcow failed (see above)"
+}
+# make trace-forkcow writes the timeline, a valid Chrome trace and an SVG that renders.
+trace_outputs_check() {
+	trace_forkcow
+	local d=$TRACE_DIR f
+	cp "$OUT/trace.out" "$OUT/trace_outputs.out"
+	for f in forkcow.txt forkcow.json forkcow.svg; do
+		[ -s "$d/$f" ] || echo "make trace-forkcow wrote no $d/$f"
+	done
+	grep -q '^kernel: page accounting: .* OK$' "$d/forkcow.log" || echo "the traced run lost pages or did not finish"
+	python3 tools/trace.py --check "$d/forkcow.json" | grep -v ': [0-9]* events, ' || true
+	sh tools/deps.sh svg >/dev/null || echo "cannot install rsvg-convert"
+	rsvg-convert -o "$OUT/forkcow.png" "$d/forkcow.svg" || echo "rsvg-convert failed on $d/forkcow.svg"
+	[ "$(head -c 4 "$OUT/forkcow.png" 2>/dev/null | od -An -c | tr -d ' ')" = '211PNG' ] ||
+		echo "rsvg-convert wrote no PNG"
+	# The student's questions, from the timeline alone: who faulted where, what the handler did, what it cost.
+	local want
+	for want in '== environment 00001000 "forkcow" ==' \
+		'PAGE FAULT #1: store to 0x804000 [.data global] at set (user/forkcow.c:' \
+		'page_alloc(target=self va=0x3f7fe00000 [PFTEMP] perm=RW-U) = 0  (returns to copy_private (lib/fork.c:' \
+		'resumed after fault #1 at set (user/forkcow.c:' \
+		'== page fault #3: environment 00001001 "forkcow" ==' \
+		'trap entry: uservec (kern/trapentry.S:' '= kernel entry to upcall' \
+		'kernel: page_map(src=self srcva=0x804000 [.data global] dst=self dstva=0x804000 [.data global] perm=RW-U) = 0' \
+		'restore registers, jr gp: back at set (user/forkcow.c:' '= total, fault to resumed instruction'; do
+		grep -qF -- "$want" "$d/forkcow.txt" || echo "timeline lacks: $want"
+	done
+	grep -q 'Life of page fault #1 (env 00001000)' "$d/forkcow.svg" || echo "the SVG is not fault #1's life"
+}
+check trace_outputs trace_outputs_check
+# The stamps leave the tracing out: a traced copy-on-write fault costs what make bench measures untraced.
+trace_counts_check() {
+	# Not with KCHECK=1: its full recounts come when checking has cost enough, inside some fault or other.
+	[ "${KCHECK:-}" = 1 ] && return 0
+	trace_forkcow
+	local b="$OUT/trace_counts.out" cow sole
+	timeout "$TIMEOUT" $QEMU_CMD -icount shift=0 -append "+nopreempt +bench bench quick cow_fault cow_fault_sole" \
+		</dev/null 2>&1 | tr -d '\r' > "$b"
+	cow=$(awk '$1 == "bench:" && $2 == "cow_fault" { print $3 }' "$b")
+	sole=$(awk '$1 == "bench:" && $2 == "cow_fault_sole" { print $3 }' "$b")
+	[ -n "$cow" ] && [ -n "$sole" ] || { echo "bench printed no cow_fault figures"; return; }
+	python3 - "$TRACE_DIR/forkcow.json" "$cow" "$sole" <<'PY'
+import json, sys
+evs = json.load(open(sys.argv[1]))['traceEvents']
+faults = [e['args'] for e in evs if e.get('cat') == 'fault' and e['ph'] == 'X']
+for calls, want in ((3, int(sys.argv[2])), (1, int(sys.argv[3]))):
+    got = [f['total'] for f in faults if f['calls'] == calls and f['present'] == '1' and f['total']]
+    if not got:
+        print('no traced copy-on-write fault with %d call(s)' % calls)
+    for g in got:
+        if abs(g - want) > want * 0.02:
+            print('a traced fault with %d call(s) took %d instructions; make bench measures %d' % (calls, g, want))
+PY
+}
+check trace_counts trace_counts_check
+# README's trace example and design.md's walkthrough come from a run: re-run it, compare.
+doc_trace_check() {
+	trace_forkcow
+	local msg
+	msg=$(python3 tools/trace.py "$TRACE_DIR/forkcow.log" "$TRACE_DIR/forkcow" --doc-check README.md docs/design.md) ||
+		printf '%s\n%s\n' "$msg" "(if only instruction counts, pcs or source lines moved, 'make doc-trace' updates the docs)"
+}
+check doc_trace doc_trace_check
 
 # ---- one canonical path per mechanism (issue 13) ----
 t settf 'settf' \

@@ -10,6 +10,7 @@
 #define TF_EPC		PUSHREGS_SIZE
 #define TF_CAUSE	(TF_EPC + 8)
 #define TF_TVAL		(TF_EPC + 16)
+#define TF_TRACE_A0	(TF_EPC + 24)
 #define TF_SIZE		(TF_EPC + 32)	/* padded to keep 16-byte alignment */
 
 /* struct UTrapframe offsets, for lib/pfentry.S. */
@@ -41,7 +42,7 @@ struct Trapframe {
 	uint64_t tf_epc;	/* user pc: sepc at the trap */
 	uint64_t tf_cause;	/* scause of the last trap */
 	uint64_t tf_tval;	/* stval of the last fault */
-	uint64_t tf_pad;
+	uint64_t tf_trace_a0;	/* +trace: a0 at the trap, which a system call's result replaces */
 };
 
 /* utf_cause values: which kind of access faulted. */

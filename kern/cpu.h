@@ -16,7 +16,8 @@
 #define CPU_HARTID	56
 #define CPU_ID		64
 #define CPU_REAP	69
-#define CPU_SIZE	72
+#define CPU_TRACE_ENTRY	80
+#define CPU_SIZE	88
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -35,6 +36,10 @@ struct cpu {
 	int id;				/* index in cpus[] (the boot hart is 0, whatever its hart id) */
 	bool idle;			/* waiting in sched_yield's idle loop, without the kernel lock */
 	bool reap;			/* env was destroyed from another hart: free it at the next trap */
+	/* env_status with which a system call returns straight to its caller: ENV_RUNNING, or under
+	   +trace one no environment has, so that every call goes through syscall_done (kern/trap.c). */
+	unsigned resume_status;
+	uint64_t trace_entry;		/* +trace: instret at this hart's last trap from user mode */
 };
 
 extern struct cpu cpus[NCPU];
@@ -73,6 +78,7 @@ _Static_assert(__builtin_offsetof(struct cpu, kernelvec) == CPU_KVEC, "cpu layou
 _Static_assert(__builtin_offsetof(struct cpu, hartid) == CPU_HARTID, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, id) == CPU_ID, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, reap) == CPU_REAP, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, trace_entry) == CPU_TRACE_ENTRY, "cpu layout");
 _Static_assert(sizeof(struct cpu) == CPU_SIZE, "cpu layout");
 #endif
 

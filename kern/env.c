@@ -7,6 +7,7 @@
 #include <inc/riscv.h>
 #include <inc/string.h>
 #include <kern/kcheck.h>
+#include <kern/trace.h>
 
 struct Env envs[NENV] __attribute__((aligned(PGSIZE)));
 static struct Env *env_free_list;
@@ -196,6 +197,8 @@ int env_create(const char *name, int argc, char **argv, struct Env **store)
 	if (r < 0)
 		return r;
 	strlcpy(e->env_name, name, sizeof(e->env_name));
+	if (trace)
+		trace_env_new(e);
 	if ((r = load_icode(e, prog->start, prog->end - prog->start)) < 0 ||
 	    (r = setup_stack(e, argc, argv)) < 0) {
 		env_free(e);
@@ -248,6 +251,8 @@ void env_unload(struct cpu *c)
 static void env_free_one(struct Env *e)
 {
 	struct cpu *c = mycpu();
+	if (trace)
+		trace_env_free(e);
 	envid_t by = e->env_status == ENV_DYING ? e->env_destroyer : c->env ? c->env->env_id : 0;
 	cprintf("[%08x] free env %08x\n", by, e->env_id);
 	if (c->env == e)	/* stop using its tables before they go */
@@ -327,6 +332,8 @@ _Noreturn void env_reap(void)
 void env_run(struct Env *e)
 {
 	struct cpu *c = mycpu();
+	if (trace)
+		trace_run(e);
 	if (c->env != e) {
 		if (c->env)
 			env_leave(c);

@@ -67,7 +67,7 @@ _Noreturn void env_reap(void);
 /* kern/sched.c */
 _Noreturn void sched_yield(void);
 extern size_t boot_free_pages;	/* free pages when the first environment was made: the accounting line */
-extern bool trace;	/* "+trace" on the command line: one line per fault and page syscall */
+extern bool trace;	/* "+trace" on the command line: one line per event (kern/trace.c) */
 
 /* kern/init.c */
 extern bool bench_boot;	/* "+bench": print boot_to_user at the first env_run */

@@ -33,8 +33,10 @@ int ncpu;
  */
 static void kernel_option(const char *word)
 {
-	if (strcmp(word, "+trace") == 0)
+	if (strcmp(word, "+trace") == 0) {
 		trace = true;
+		trap_init_percpu();	/* traps enter through uservec_traced from now on */
+	}
 	else if (strcmp(word, "+nopreempt") == 0)
 		preempt = false;
 	else if (strcmp(word, "+bench") == 0)

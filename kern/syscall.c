@@ -272,34 +272,18 @@ static int sys_env_set_trapframe(envid_t envid, uint64_t tf)
 	return 0;
 }
 
-/* With +trace, one line per page call (faultalloc_trace checks them). */
-static void trace_syscall(int num, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, int64_t r)
-{
-	envid_t self = curenv->env_id;
-	if (num == SYS_page_alloc)
-		cprintf("trace: page_alloc env=%08x target=%08x va=0x%lx perm=0x%lx ret=%ld\n",
-			self, (envid_t)a0, a1, a2, r);
-	else if (num == SYS_page_map)
-		cprintf("trace: page_map env=%08x src=%08x srcva=0x%lx dst=%08x dstva=0x%lx perm=0x%lx ret=%ld\n",
-			self, (envid_t)a0, a1, (envid_t)a2, a3, a4, r);
-	else if (num == SYS_page_unmap)
-		cprintf("trace: page_unmap env=%08x target=%08x va=0x%lx ret=%ld\n", self, (envid_t)a0, a1, r);
-}
-#define TRACED(num)	((num) == SYS_page_alloc || (num) == SYS_page_map || (num) == SYS_page_unmap)
 
 /*
  * The dispatch table, made from the list in inc/syscall.h: for each call a
  * small entry do_NAME that passes the caller's a0..a4 to sys_NAME as the
  * list says. One function per call, not a switch, so that each saves only
  * the registers it needs (a switch inlines them all into one big frame).
+ * +trace reports every call from one place, syscall_done (kern/trap.c).
  */
 #define SYSCALL_ENTRY(name, ...)									\
 	static int64_t do_##name(uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4)	\
 	{												\
-		int64_t r = sys_##name(__VA_ARGS__);							\
-		if (TRACED(SYS_##name) && trace)	/* a constant test: gone for the others */	\
-			trace_syscall(SYS_##name, a0, a1, a2, a3, a4, r);				\
-		return r;										\
+		return sys_##name(__VA_ARGS__);								\
 	}
 SYSCALLS(SYSCALL_ENTRY)
 

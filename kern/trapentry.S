@@ -163,6 +163,28 @@ uservec:
 	ld	x10, R(10)(a0)
 	sret
 
+/*
+ * Under +trace stvec points here instead (struct cpu's uservec): stamp
+ * cpu->trace_entry with instret and tf_trace_a0 with a0 (which a system
+ * call's result replaces), restore what that took, then the usual entry. Without
+ * +trace nothing runs this, so tracing off costs nothing here.
+ */
+	.globl uservec_traced
+	.balign 4
+uservec_traced:
+	csrrw	tp, sscratch, tp		/* tp = struct cpu */
+	sd	a0, CPU_SCRATCH(tp)
+	rdinstret a0
+	sd	a0, CPU_TRACE_ENTRY(tp)
+	ld	a0, CPU_TF(tp)
+	sd	t0, R(5)(a0)
+	ld	t0, CPU_SCRATCH(tp)
+	sd	t0, TF_TRACE_A0(a0)
+	ld	t0, R(5)(a0)
+	ld	a0, CPU_SCRATCH(tp)
+	csrrw	tp, sscratch, tp		/* as at the trap */
+	j	uservec
+
 /* userret(tf): back to user mode with the registers in tf. tp must hold the struct cpu. */
 	.globl userret
 userret:

@@ -54,6 +54,10 @@ _pgfault_upcall:
 	sd	x31, R(31)(sp)
 	call	_pgfault_dispatch	/* (utf), lib/pgfault.c: sp still points at the frame after */
 
+	/* The handler has returned: its frame's gp slot (never restored) records when, for +trace's resume line. */
+	rdinstret t0
+	sd	t0, R(3)(sp)
+
 	ld	gp, UTF_EPC(sp)		/* where to resume */
 	ld	x1, R(1)(sp)
 	ld	x4, R(4)(sp)

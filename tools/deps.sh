@@ -2,6 +2,8 @@
 # Usage: deps.sh prefix   -> make sure the cross compiler, QEMU and OpenSBI are there; print the gcc prefix
 #        deps.sh gdb      -> make sure gdb-multiarch is there
 #        deps.sh gnuplot  -> make sure gnuplot is there (make bench draws a plot)
+#        deps.sh trace    -> make sure python3 is there (make trace-NAME runs tools/trace.py)
+#        deps.sh svg      -> make sure rsvg-convert is there (grade.sh renders the trace SVG)
 #        deps.sh bios     -> the firmware for QEMU -bios: the opensbi package's build, else "default"
 #        deps.sh gawk     -> make sure gawk is there (grade.sh: regular expressions with {n} intervals)
 # Missing Debian packages are installed with apt-get (through sudo when not root), saying so first.
@@ -46,6 +48,12 @@ gdb)
 	;;
 gnuplot)
 	command -v gnuplot >/dev/null 2>&1 || install_pkgs gnuplot-nox
+	;;
+trace)
+	command -v python3 >/dev/null 2>&1 || install_pkgs python3
+	;;
+svg)
+	command -v rsvg-convert >/dev/null 2>&1 || install_pkgs librsvg2-bin
 	;;
 bios)
 	if [ -e "$OPENSBI" ]; then echo "$OPENSBI"; else echo default; fi

@@ -2,8 +2,9 @@
  * Copy-on-write keeps a page's own permissions. CODE is mapped R|W|X and
  * holds a two-instruction function that returns a number; DATA is R|W.
  * After fork, each write must leave CODE executable (and DATA not): the
- * copy (the child writes while we still hold the page), the sole-owner
- * upgrade (we write after our copy-on-write partner has let go) and sfork's
+ * copy (the child writes while we still hold the page), the sole owner's
+ * write (after our copy-on-write partner has let go: DATA is upgraded in
+ * place, CODE copied, as the kernel upgrades only non-executable pages) and sfork's
  * private copy (we sfork while CODE is still copy-on-write with a child).
  */
 #include <inc/lib.h>
@@ -15,6 +16,8 @@
 #define BITS	(PTE_V | PTE_U | PTE_R | PTE_W | PTE_X | PTE_COW)
 
 /* CODE: addi a0, zero, value; ret */
+static volatile int parent_checked;	/* after sfork: shared, so the twin waits for the parent's look */
+
 static void set_code(int value)
 {
 	volatile uint32_t *p = (volatile uint32_t *)CODE;
@@ -68,12 +71,12 @@ void umain(int argc, char **argv)
 		exit();
 	}
 	wait(child);
-	set_code(3);	/* the child is gone: the page is ours alone, upgraded in place */
+	set_code(3);	/* the child is gone: the page is ours alone (the kernel upgrades only non-executable pages in place, so this one is copied) */
 	expect(who, "upgraded code", CODE, RWX);
 	expect_code(who, 3);
 	*(volatile int *)DATA = 3;
 	expect(who, "upgraded data", DATA, RW);
-	cprintf("forkexec: parent: the sole-owner upgrade kept R|W|X, code returns 3\n");
+	cprintf("forkexec: parent: the sole owner's write kept R|W|X, code returns 3\n");
 
 	/* A child that keeps CODE copy-on-write with us while we sfork. */
 	envid_t keeper = fork();
@@ -92,9 +95,12 @@ void umain(int argc, char **argv)
 	expect(who, "sfork's private copy", CODE, RWX);
 	expect_code(who, 3);
 	if (twin == 0) {
+		while (!parent_checked)	/* the parent must see 3 first, however the two are scheduled */
+			sys_yield();
 		set_code(4);	/* shared: the parent sees it */
 		exit();
 	}
+	parent_checked = 1;
 	wait(twin);
 	expect_code(who, 4);
 	cprintf("forkexec: sfork: the private copy kept R|W|X and is shared, code returns 4\n");

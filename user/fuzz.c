@@ -304,6 +304,8 @@ static void fuzz_page_map(void)
 	uint64_t src = fuzz_envid(), dst = fuzz_envid(), perm = fuzz_perm();
 	uint64_t srcva = src_va(src, fuzz_va()), dstva = dst_va(dst, fuzz_va());
 	pte_t spte = is_self(src) ? uvpt_lookup(srcva) : 0;
+	/* Our page's count can only fall meanwhile (a child unmapping its share), never rise. */
+	uint32_t refs = (spte & PTE_V) && srcva < UTOP ? page_refs(srcva) : 0;
 	int64_t r = sc(SYS_page_map, src, srcva, dst, dstva, perm);
 	EXPECT_IN(r, 0, -E_BAD_ENV, -E_INVAL, -E_NO_MEM);
 	if ((surely_bad(src) || surely_bad(dst)) && r != -E_BAD_ENV)
@@ -312,8 +314,13 @@ static void fuzz_page_map(void)
 		bool ok = uva_ok(srcva) && uva_ok(dstva) && perm_ok(perm) && (spte & PTE_V);
 		if (!ok && r != -E_INVAL)
 			fail("returned %ld for a bad va, perm or unmapped source, want E_INVAL", r);
-		if (ok && (perm & PTE_W) && !(spte & PTE_W) && !((spte & PTE_COW) && srcva == dstva) && r == 0)
+		/* sys_page_map's rule: write over a read-only mapping only in place, not executable, only reference */
+		bool upgrade = ok && (perm & PTE_W) && !(spte & PTE_W);
+		bool in_place = srcva == dstva && !(spte & PTE_X);
+		if (upgrade && !in_place && r == 0)
 			fail("granted write to a read-only page (%ld)", r);
+		if (upgrade && in_place && refs == 1 && r != 0)
+			fail("refused write over our only, read-only mapping in place (%ld)", r);
 		if (alone() && r == 0 && PTE_ADDR(uvpt_lookup(dstva)) != PTE_ADDR(spte))
 			fail("succeeded (%ld) but the destination is not the source page", r);
 	}
