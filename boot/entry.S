@@ -12,19 +12,24 @@
 
 #define GIGA_RWX	(PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
 
-	.section .text.entry, "ax"
-	.globl _start
-_start:
-	csrr	a2, instret			/* kern_init's third argument: for +bench's boot_to_user */
-	la	t0, boot_pgtable		/* pc-relative: physical address here */
+/* Paging on with boot_pgtable (found pc-relative: its physical address here), then jump high. */
+.macro BOOT_PAGING high
+	la	t0, boot_pgtable
 	srli	t0, t0, PGSHIFT
 	li	t1, SATP_SV39
 	or	t0, t0, t1
 	sfence.vma
 	csrw	satp, t0
 	sfence.vma
-	ld	t0, .Lhigh			/* absolute, linked address */
+	ld	t0, \high			/* absolute, linked address */
 	jr	t0
+.endm
+
+	.section .text.entry, "ax"
+	.globl _start
+_start:
+	csrr	a2, instret			/* kern_init's third argument: for +bench's boot_to_user */
+	BOOT_PAGING .Lhigh
 
 	.balign 8
 .Lhigh:
@@ -61,15 +66,7 @@ high_entry:
 	.globl mp_entry
 	.balign 4
 mp_entry:
-	la	t0, boot_pgtable
-	srli	t0, t0, PGSHIFT
-	li	t1, SATP_SV39
-	or	t0, t0, t1
-	sfence.vma
-	csrw	satp, t0
-	sfence.vma
-	ld	t0, .Lmp_high
-	jr	t0
+	BOOT_PAGING .Lmp_high
 
 	.balign 8
 .Lmp_high:
