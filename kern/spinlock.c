@@ -1,4 +1,4 @@
-/* The big kernel lock's slow path: a wait that backs off with wfi, and its watchdog. */
+/* The big kernel lock (a ticket lock): the C side, the wait that backs off with wfi, and its watchdog. */
 #include <kern/spinlock.h>
 #include <kern/timer.h>
 #include <kern/trap.h>
@@ -7,7 +7,6 @@
 #include <inc/riscv.h>
 
 #define SPINS_BEFORE_NAP	64	/* then wfi until a short timer: -icount runs harts in turn, a spin never yields */
-#define NAP_MAX_HZ		1000	/* naps double from 10 us up to 1 ms: long holds (KCHECK) cost waiters little */
 #define WATCHDOG_SECONDS	5	/* a holder longer than this is a kernel bug (a deadlock, a lost release) */
 
 struct spinlock kernel_lock;
@@ -40,25 +39,36 @@ static _Noreturn void watchdog(struct cpu *me, struct cpu *holder)
 	      me->id, WATCHDOG_SECONDS, holder->id, holder == me ? " (this one: taken twice)" : "");
 }
 
-void lock_kernel_slow(void)
+/* Until our ticket is served. The caller stores itself as holder. */
+void lock_kernel_wait(uint32_t ticket)
 {
-	struct cpu *me = mycpu(), *holder;
-	uint64_t start = rdtime(), nap = timer_hz / NAP_HZ;
+	struct cpu *me = mycpu();
+	uint64_t start = rdtime();
 	bool napped = false;
-	for (unsigned spins = 1;; spins++) {
-		holder = __atomic_load_n(&kernel_lock.holder, __ATOMIC_RELAXED);
-		if (holder == NULL) {
-			if (__atomic_compare_exchange_n(&kernel_lock.holder, &holder, me, false, __ATOMIC_ACQUIRE,
-							__ATOMIC_RELAXED))
-				break;
-		} else if (spins % SPINS_BEFORE_NAP == 0) {
-			timer_wait(nap);
-			nap = MIN(2 * nap, timer_hz / NAP_MAX_HZ);
+	for (unsigned spins = 1; __atomic_load_n(&kernel_lock.serving, __ATOMIC_ACQUIRE) != ticket; spins++) {
+		if (spins % SPINS_BEFORE_NAP == 0) {
+			timer_nap();
 			napped = true;
 			if (!kernel_lock.long_hold && rdtime() - start > WATCHDOG_SECONDS * timer_hz)
-				watchdog(me, holder);
+				watchdog(me, kernel_lock.holder);
 		}
 	}
 	if (napped)
 		timer_resume();	/* the nap borrowed this hart's timer */
+}
+
+void lock_kernel(void)
+{
+	uint32_t ticket = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&kernel_lock.serving, __ATOMIC_ACQUIRE) != ticket)
+		lock_kernel_wait(ticket);
+	kernel_lock.holder = mycpu();
+	LOCKSTAT_TAKEN();
+}
+
+/* A release store of the next ticket: everything the holder wrote is visible first. */
+void unlock_kernel(void)
+{
+	LOCKSTAT_RELEASED();
+	__atomic_store_n(&kernel_lock.serving, kernel_lock.serving + 1, __ATOMIC_RELEASE);
 }

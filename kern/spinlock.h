@@ -1,22 +1,32 @@
 /*
  * The big kernel lock (docs/design.md section 14): every entry from user mode
- * takes it (kern/trapentry.S has the same code), every return to user mode
- * (there too) and the idle wait release it. The lock
- * word holds the holder's struct cpu (tp; 0: free), so taking it costs no
- * load of an id, and the watchdog can name the holder, its environment and
- * the trap (cause and pc) it entered the kernel with, at no cost here.
+ * takes it (kern/trapentry.S, in assembly), every return to user mode (there
+ * too) and the idle wait release it. A ticket lock: harts get the lock in
+ * the order they asked for it, so a hart that keeps entering the kernel
+ * (printing, say) cannot starve another one that waits with wfi naps.
+ * holder names the holder for the watchdog, and through its environment's
+ * saved trap frame, the trap it entered the kernel with.
  */
 #ifndef KERN_SPINLOCK_H
 #define KERN_SPINLOCK_H
 
+#define LOCK_NEXT	0	/* offsets for kern/trapentry.S */
+#define LOCK_SERVING	4
+#define LOCK_HOLDER	8
+
+#ifndef __ASSEMBLER__
 #include <inc/types.h>
 #include <kern/cpu.h>
 #include <inc/riscv.h>
 
 struct spinlock {
-	struct cpu *holder;	/* 0 free, else the holder's struct cpu */
+	uint32_t next;		/* the next ticket to hand out (amoadd) */
+	uint32_t serving;	/* the ticket that holds the lock; written only by the holder */
+	struct cpu *holder;	/* the last hart to take it */
 	bool long_hold;		/* the holder waits for the console (kernel monitor): no watchdog */
 };
+_Static_assert(__builtin_offsetof(struct spinlock, serving) == LOCK_SERVING, "lock layout");
+_Static_assert(__builtin_offsetof(struct spinlock, holder) == LOCK_HOLDER, "lock layout");
 
 extern struct spinlock kernel_lock;
 
@@ -30,44 +40,18 @@ extern uint64_t lockstat_held, lockstat_since, lockstat_first;
 #define LOCKSTAT_RELEASED()	((void)0)
 #endif
 
-void lock_kernel_slow(void);	/* kern/spinlock.c: wait with wfi, watchdog */
+/* kern/spinlock.c. The C versions (boot, idle); trapentry.S has its own fast path. */
+void lock_kernel(void);
+void unlock_kernel(void);
+void lock_kernel_wait(uint32_t ticket);	/* until serving == ticket: wfi naps, watchdog */
 void lockstat_taken(void);	/* LOCKSTAT=1, for kern/trapentry.S */
 void lockstat_released(void);
 
-/*
- * Compare-and-swap 0 -> this hart's struct cpu with lr.d.aq/sc.d: the
- * holder's later loads and stores stay after it, and a waiter never
- * overwrites the holder (an amoswap would). Hand-written: 4 instructions.
- */
-static inline __attribute__((always_inline)) void lock_kernel(void)
-{
-	__asm__ goto("1:	lr.d.aq	t0, (%0)\n"
-		     "	bnez	t0, %l[busy]\n"
-		     "	sc.d	t0, tp, (%0)\n"
-		     "	bnez	t0, 1b\n"
-		     : : "r"(&kernel_lock.holder) : "t0", "memory" : busy);
-	if (0) {
-busy:
-		lock_kernel_slow();
-	}
-	LOCKSTAT_TAKEN();
-}
-
-/*
- * A release store (fence rw,w; sd): everything the holder wrote is visible
- * before the lock is free. Its own auipc: no register kept across the kernel.
- */
-static inline __attribute__((always_inline)) void unlock_kernel(void)
-{
-	LOCKSTAT_RELEASED();
-	__asm__ volatile("1:	auipc	t0, %%pcrel_hi(kernel_lock)\n"
-			 "	fence	rw, w\n"
-			 "	sd	zero, %%pcrel_lo(1b)(t0)\n" : : : "t0", "memory");
-}
-
 static inline bool holding_kernel_lock(void)
 {
-	return __atomic_load_n(&kernel_lock.holder, __ATOMIC_RELAXED) == mycpu();
+	return kernel_lock.holder == mycpu() &&
+	       __atomic_load_n(&kernel_lock.next, __ATOMIC_RELAXED) != kernel_lock.serving;
 }
+#endif
 
 #endif

@@ -30,14 +30,17 @@
 #include <inc/trap.h>
 #include <inc/riscv.h>
 #include <kern/cpu.h>
+#include <kern/spinlock.h>
 
 #define R(n)	REG_OFF(n)
 
-/* Release the kernel lock (kern/spinlock.h): a release store of 0. */
-#define UNLOCK_KERNEL				\
-1:	auipc	t0, %pcrel_hi(kernel_lock);	\
-	fence	rw, w;				\
-	sd	zero, %pcrel_lo(1b)(t0)
+/* Release the kernel lock (kern/spinlock.h): a release store of the next ticket to serve. */
+#define UNLOCK_KERNEL					\
+	lla	t0, kernel_lock;			\
+	lw	t1, LOCK_SERVING(t0);			\
+	addiw	t1, t1, 1;				\
+	fence	rw, w;					\
+	sw	t1, LOCK_SERVING(t0)
 
 	.section .text
 	.globl uservec
@@ -91,17 +94,18 @@ uservec:
 	csrw	stvec, t0
 	/*
 	 * The kernel lock (kern/spinlock.h), here for every trap from user
-	 * mode: lr.d/sc.d of 0 -> this hart's struct cpu; then, if another hart
-	 * destroyed this hart's environment meanwhile (cpu->reap), env_reap
-	 * frees it and schedules. In assembly, so that neither the wait nor the
-	 * reap costs the C handlers a saved register.
+	 * mode: a ticket (amoadd.w.aq), served at once or after
+	 * lock_kernel_wait; then, if another hart destroyed this hart's
+	 * environment meanwhile (cpu->reap), env_reap frees it and schedules.
+	 * In assembly, so that neither the wait nor the reap costs the C
+	 * handlers a saved register.
 	 */
 	lla	t0, kernel_lock
-6:	lr.d.aq	t1, (t0)
-	bnez	t1, 8f
-	sc.d	t1, tp, (t0)
-	bnez	t1, 6b
-7:
+	li	t1, 1
+	amoadd.w.aq t1, t1, (t0)			/* LOCK_NEXT: offset 0 */
+	lw	t2, LOCK_SERVING(t0)
+	bne	t1, t2, 8f
+7:	sd	tp, LOCK_HOLDER(t0)
 #ifdef LOCKSTAT
 	call	lockstat_taken
 	ld	a0, CPU_TF(tp)
@@ -118,9 +122,11 @@ uservec:
 	beq	t0, t1, 2f
 	call	page_fault_trap			/* page_fault_trap(tf, scause): never returns */
 2:	call	user_trap			/* user_trap(tf, scause): never returns */
-8:	call	lock_kernel_slow		/* waits: then on with tf and scause reloaded */
+8:	mv	a0, t1
+	call	lock_kernel_wait		/* waits for our ticket: then on with tf and scause reloaded */
 	ld	a0, CPU_TF(tp)
 	ld	a1, TF_CAUSE(a0)
+	lla	t0, kernel_lock
 	j	7b
 9:	call	env_reap			/* never returns */
 1:	call	syscall_trap			/* syscall_trap(tf): returns to resume this environment */
