@@ -13,6 +13,8 @@
 #   '~REGEX'     must appear somewhere (any order)
 #   '!REGEX'     must not appear
 #   '=N REGEX'   exactly N lines match
+#   '%N REGEX'   the lines that match show at least N distinct values of REGEX's first (group)
+# GRADE_CPUS=1 t NAME ...  boots that test on one hart whatever CPUS is (a test that encodes one hart says why).
 # GRADE_INPUT=$'help\ncontinue\n' t NAME ...  types that on the console (QEMU's standard input),
 # for the kernel monitor or a program to read. Without it the console receives nothing (/dev/null):
 # a test that waits for input without any ends at TIMEOUT as a failure; it cannot hang the suite.
@@ -65,6 +67,9 @@ if [ -z "$LISTING" ]; then
 	AWK=${GRADE_AWK:-$(command -v gawk || { sh tools/deps.sh gawk >&2 && command -v gawk; } || echo awk)}
 	INTERVALS=$(echo aa | $AWK '/^a{2}$/ { print 1 }')
 fi
+# Harts (QEMU -smp): tests of scheduling across harts expect more than one CPU only if there are several.
+NCPUS=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -smp \([0-9]*\).*/\1/p')
+NCPUS=${NCPUS:-1}
 # RAM in MiB (QEMU -m): below 32 MiB some tests run out of memory before another limit.
 MEM_MB=$(echo "${QEMU_CMD:-}" | sed -n 's/.* -m \([0-9]*\)[mM]* .*/\1/p')
 case "${QEMU_CMD:-}" in *" -m "*[gG]" "*) MEM_MB=$((MEM_MB * 1024)) ;; esac
@@ -92,6 +97,11 @@ match() {
 					sp = index(x, " "); want = substr(x, 2, sp - 2) + 0; re = substr(x, sp + 1); got = 0
 					for (j = 1; j <= n; j++) if (line[j] ~ re) got++
 					if (got != want) print "expected " want " lines matching " re ", got " got
+				} else if (kind == "%") {
+					sp = index(x, " "); want = substr(x, 2, sp - 2) + 0; re = substr(x, sp + 1); got = 0
+					delete seen
+					for (j = 1; j <= n; j++) if (match(line[j], re, g) && !(g[1] in seen)) { seen[g[1]] = 1; got++ }
+					if (got < want) print "expected at least " want " distinct values of " re ", got " got
 				} else {
 					found = 0
 					for (j = cur; j <= n; j++) if (line[j] ~ x) { found = 1; cur = j + 1; break }
@@ -180,8 +190,10 @@ t() {
 			[[ "$x" =~ \{[0-9] ]] && problems="$problems"$'\n'"interval expression in '$x': this awk ($AWK) has none; install gawk (sh tools/deps.sh gawk)"
 		done
 	fi
+	local qemu_cmd=$QEMU_CMD
+	[ -n "${GRADE_CPUS:-}" ] && qemu_cmd=$(echo "$QEMU_CMD" | sed "s/ -smp [0-9]* / -smp $GRADE_CPUS /")
 	clock_start "$name"
-	timeout "$TIMEOUT" $QEMU_CMD -append "$bootargs" <"$input" 2>&1 | tr -d '\r' > "$out"
+	timeout "$TIMEOUT" $qemu_cmd -append "$bootargs" <"$input" 2>&1 | tr -d '\r' > "$out"
 	rc=${PIPESTATUS[0]}
 	clock_stop "$name"
 	problems="$problems"$'\n'$(match "$out" "$@" \
@@ -250,7 +262,8 @@ t testbss 'testbss' \
 	'^Yes, good\.  Now doing a wild write off the end\.\.\.$' \
 	'^\[00001000\] user fault va 00c05000 ip [0-9a-f]+ \(store page fault\)$' \
 	'!SHOULD HAVE TRAPPED'
-t yield '+nopreempt yield; yield; yield' \
+# Strict round-robin order between three environments exists only on one hart.
+GRADE_CPUS=1 t yield '+nopreempt yield; yield; yield' \
 	'^Hello, I am environment 00001000\.$' '^Hello, I am environment 00001001\.$' \
 	'^Hello, I am environment 00001002\.$' \
 	'^Back in environment 00001000, iteration 0\.$' '^Back in environment 00001001, iteration 0\.$' \
@@ -371,8 +384,12 @@ t spinhog 'spinhog' \
 	'~^spinhog: worker 0 finished, sum 1999999000000$' '~^spinhog: worker 1 finished, sum 1999999000000$' \
 	'~^spinhog: worker 2 finished, sum 1999999000000$' \
 	'^spinhog: all workers finished; destroying the hog$' '^\[00001000\] destroying 00001001$'
+# On several harts the environments must have run on at least two of them.
+if [ "$NCPUS" -gt 1 ]; then on_cpus='%2 on CPU ([0-9]+)$' primes_cpus='%2 ^CPU ([0-9]+): '
+else on_cpus='!on CPU [1-9]' primes_cpus='!^CPU [1-9]'; fi
 t stresssched 'stresssched' \
-	'=20 ^\[[0-9a-f]+\] stresssched on CPU 0$' '^stresssched: all 20 environments finished, counter 200$'
+	"=20 ^\\[[0-9a-f]+\\] stresssched on CPU [0-$((NCPUS - 1))]\$" "$on_cpus" \
+	'^stresssched: all 20 environments finished, counter 200$'
 t pingpong 'pingpong' \
 	'^send 0 from 1000 to 1001$' '^1001 got 0 from 1000$' '^1000 got 1 from 1001$' \
 	'^1001 got 2 from 1000$' '^1000 got 9 from 1001$' '^1001 got 10 from 1000$'
@@ -380,10 +397,10 @@ t sendpage 'sendpage' \
 	'^1000 got message: hello child environment! how are you\?$' '^child received correct message$' \
 	'^1001 got message: hello parent environment! I.m good\.$' '^parent received correct message$' '!user panic'
 t primes 'primes 100' \
-	'^CPU 0: 2$' '^CPU 0: 3$' '^CPU 0: 5$' '^CPU 0: 7$' '^CPU 0: 11$' '^CPU 0: 13$' '^CPU 0: 17$' \
-	'^CPU 0: 19$' '^CPU 0: 23$' '^CPU 0: 29$' '^CPU 0: 31$' '^CPU 0: 37$' '^CPU 0: 41$' '^CPU 0: 43$' \
-	'^CPU 0: 47$' '^CPU 0: 53$' '^CPU 0: 59$' '^CPU 0: 61$' '^CPU 0: 67$' '^CPU 0: 71$' '^CPU 0: 97$' \
-	'=25 ^CPU 0: [0-9]+$' '!^CPU 0: (4|9|15|91)$' '^primes: done up to 100$'
+	'^CPU [0-7]: 2$' '^CPU [0-7]: 3$' '^CPU [0-7]: 5$' '^CPU [0-7]: 7$' '^CPU [0-7]: 11$' '^CPU [0-7]: 13$' '^CPU [0-7]: 17$' \
+	'^CPU [0-7]: 19$' '^CPU [0-7]: 23$' '^CPU [0-7]: 29$' '^CPU [0-7]: 31$' '^CPU [0-7]: 37$' '^CPU [0-7]: 41$' '^CPU [0-7]: 43$' \
+	'^CPU [0-7]: 47$' '^CPU [0-7]: 53$' '^CPU [0-7]: 59$' '^CPU [0-7]: 61$' '^CPU [0-7]: 67$' '^CPU [0-7]: 71$' '^CPU [0-7]: 97$' \
+	'=25 ^CPU [0-7]: [0-9]+$' '!^CPU [0-7]: (4|9|15|91)$' "$primes_cpus" '^primes: done up to 100$'
 t ipcdead 'ipcdead' \
 	'~^ipcdead: receiver got 3 messages, exiting$' \
 	'=3 ^ipcdead: sender [0-2]: receiver gone \(bad environment\) after [0-3] messages?$' \
@@ -464,7 +481,7 @@ hostile faultrecurse 'faultrecurse' \
 	"$FAULT [0-9a-f]+ ip [0-9a-f]+ \\(store page fault: exception stack overflow\\)\$" '!returned' '!user panic'
 # ebreak enters the kernel monitor (issue 15): the dump, JOS's greeting, and continue resumes after it.
 GRADE_INPUT=$'help\ncontinue\n' t breakpoint 'breakpoint; hello' \
-	'^breakpoint: ebreak$' '^\[00001000\] breakpoint at ip ([0-9a-f]+)$' '^TRAP frame at 0x[0-9a-f]+ from CPU 0$' \
+	'^breakpoint: ebreak$' '^\[00001000\] breakpoint at ip ([0-9a-f]+)$' '^TRAP frame at 0x[0-9a-f]+ from CPU [0-7]$' \
 	'^  ra   0x[0-9a-f]+$' '^  sp   0x[0-9a-f]+$' '^  s11  0x[0-9a-f]+$' '^  t6   0x[0-9a-f]+$' \
 	'^  sepc 0x0000000000[0-9a-f]+$' '^  scause 0x0000000000000003 breakpoint$' '^  stval 0x[0-9a-f]+$' \
 	'^  sstatus 0x[0-9a-f]+$' \
@@ -485,7 +502,9 @@ unimp illegal instruction
 amo misaligned (load|store)
 fpu illegal instruction
 EOF
-t remapchild 'remapchild; hello' \
+# One hart: the parent paces its children with sys_yield (20 yields let child 3 run a few rounds,
+# not finish); on several harts the child runs beside it. staletlb_* test remote remaps (issue 14).
+GRADE_CPUS=1 t remapchild 'remapchild; hello' \
 	'^remapchild: child 1: 300 rounds, every page held its data$' \
 	'^remapchild: phase 1: child 1 gone after [0-9]+ remaps$' \
 	'^remapchild: child 2: page 0 changed \(word 0, round [0-9]+: 0\)$' \
@@ -583,13 +602,13 @@ fi
 # Unhandled faults print JOS's register dump after the one-line reason.
 t dump_faultread 'faultread' \
 	'^\[00001000\] user fault va 00000000 ip ([0-9a-f]+) \(load page fault\)$' \
-	'^TRAP frame at 0x[0-9a-f]+ from CPU 0$' '^  ra   0x[0-9a-f]+$' '^  a0   0x[0-9a-f]+$' '^  t6   0x[0-9a-f]+$' \
+	'^TRAP frame at 0x[0-9a-f]+ from CPU [0-7]$' '^  ra   0x[0-9a-f]+$' '^  a0   0x[0-9a-f]+$' '^  t6   0x[0-9a-f]+$' \
 	'^  sepc 0x00000000008[0-9a-f]+$' '^  scause 0x000000000000000d load page fault$' \
 	'^  stval 0x0000000000000000$' '^  sstatus 0x[0-9a-f]+$' '^\[00001000\] free env 00001000$' \
 	'=31 ^  [a-z][a-z0-9][a-z0-9]? +0x[0-9a-f]+$' '!Welcome'
 t dump_badinsn 'badinsn unimp; hello' \
 	'^\[00001000\] user fault va [0-9a-f]+ ip [0-9a-f]+ \(illegal instruction\)$' \
-	'^TRAP frame at 0x[0-9a-f]+ from CPU 0$' '^  scause 0x0000000000000002 illegal instruction$' \
+	'^TRAP frame at 0x[0-9a-f]+ from CPU [0-7]$' '^  scause 0x0000000000000002 illegal instruction$' \
 	'^\[00001000\] free env 00001000$' '~^hello, world$' '!Welcome'
 # A refused upcall: the dump shows the fault it was entered for (sp restored), not the failed entry.
 t dump_badhandler 'faultbadhandler' \
@@ -634,13 +653,16 @@ continue
 	"^Unknown command 'nosuchcmd'$" '^line too long \(at most 79 characters\): ignored$' \
 	'^help - Display this list of commands$' '^K> continue$' '^breakpoint: survived ebreak!$' \
 	'^\[00001000\] exiting gracefully$' '=1 ^Welcome to the JOS kernel monitor!$' '!^Unknown command .(helq|x)'
-# kill destroys the stopped environment; the other one carries on.
-GRADE_INPUT=$'envs\nkill\n' t monitor_kill '+nopreempt breakpoint; hello' \
+# kill destroys the stopped environment; the other one carries on. One hart: hello has not
+# run yet when the monitor lists it (on several harts it runs beside the stopped one).
+GRADE_INPUT=$'envs\nkill\n' GRADE_CPUS=1 t monitor_kill '+nopreempt breakpoint; hello' \
 	'^\[00001000\] breakpoint at ip [0-9a-f]+$' '^Welcome to the JOS kernel monitor!$' \
 	'^  00001001 00000000 runnable +0 +[0-9]+ +[0-9]+ hello$' '^K> kill$' '^\[00001000\] free env 00001000$' \
 	'~^hello, world$' '~^\[00001001\] exiting gracefully$' '!survived'
 # poweroff destroys every environment and powers off, also with +monitor (no second monitor).
-GRADE_INPUT=$'poweroff\n' t monitor_poweroff '+monitor breakpoint; spin' \
+# One hart: spin cannot run while breakpoint is stopped in the monitor (on several harts it
+# runs, and may finish, beside it).
+GRADE_INPUT=$'poweroff\n' GRADE_CPUS=1 t monitor_poweroff '+monitor breakpoint; spin' \
 	'^K> poweroff$' '^\[00001000\] free env 00001001$' '^\[00001000\] free env 00001000$' \
 	'^No runnable environments in the system!$' '=1 ^Welcome to the JOS kernel monitor!$' '!survived'
 # +monitor: the monitor instead of power-off, until quit; commands that need a stopped environment say so.
@@ -677,7 +699,8 @@ GRADE_INPUT=$'vm 1001\nsi\nvm 1001\ncontinue\n' t monitor_si_fork '+nopreempt st
 	'~^stepper: parent done$' '~^stepper: child done$' '!^\[00001000\] breakpoint' '=1 ^Welcome'
 # ---- trace: a fault's whole life (issue 16) ----
 # Every event of +trace, one parseable line each (README "Trace lines").
-t trace_fork '+nopreempt +trace forkcow' \
+# One hart: the expected lines name hart h0 and follow one hart's order of events.
+GRADE_CPUS=1 t trace_fork '+nopreempt +trace forkcow' \
 	"$T16 layout UTEXT=0x800000 UTEMP=0x400000 PFTEMP=0x3f7fe00000 USTACKTOP=0x3f7fffe000 UXSTACKTOP=0x3f80000000 " \
 	"$T16 new env=00001000 parent=00000000 name=forkcow\$" \
 	"$T16 run env=00001000 name=forkcow ip=0x[0-9a-f]+ prev=00000000 why=start\$" \
@@ -709,14 +732,14 @@ t trace_errors '+trace exoforkbad' \
 	"~$T16 syscall env=00001000 num=1000 ip=0x[0-9a-f]+ entry=[0-9]+ ret=E_NO_SYS\$" \
 	'~^exoforkbad: all checks passed$'
 # IPC: a send to a receiver not yet waiting, blocking, delivery (value and page), wake-up.
-t trace_ipc '+nopreempt +trace sendpage' \
+GRADE_CPUS=1 t trace_ipc '+nopreempt +trace sendpage' \
 	"$T16 ipc_try_send env=00001000 .* to=00001001 value=0x0 srcva=0xa00000 perm=RW-U ret=E_IPC_NOT_RECV\$" \
 	"$T16 run env=00001000 name=sendpage ip=0x[0-9a-f]+ prev=00001001 why=block on=ipc_recv\$" \
 	"$T16 ipc_try_send env=00001000 .* to=00001001 value=0x0 srcva=0xa00000 perm=RW-U ret=0\$" \
 	"$T16 ipc_recv env=00001001 from=00001000 value=0x0 perm=RW-U\$" \
 	"$T16 run env=00001001 name=sendpage ip=0x[0-9a-f]+ prev=00001000 why=block on=ipc_recv\$"
 # Preemption, and an environment destroyed by another.
-t trace_preempt '+trace spin' \
+GRADE_CPUS=1 t trace_preempt '+trace spin' \
 	"~$T16 run env=00001000 name=spin ip=0x[0-9a-f]+ prev=0000100[01] why=preempt\$" \
 	"~$T16 env_destroy env=00001000 .* target=00001001 ret=0\$" \
 	"~$T16 free env=00001001 by=00001000\$"
@@ -736,10 +759,11 @@ if [ -z "$LISTING" ]; then
 	rm -f "$OUT/trace.out" "$OUT"/trace_outputs.out "$OUT"/trace_counts.out "$OUT/doc_trace.out"
 fi
 # make trace-forkcow, once per grade run (its output is in $OUT/trace.out); +nopreempt: a slice
-# ends after 5 million instructions, which a slow (KCHECK=1) kernel could reach inside a fault
+# ends after 5 million instructions, which a slow (KCHECK=1) kernel could reach inside a fault.
+# CPUS=1: the documented trace (README, design.md) and the expectations below are of hart 0 alone.
 trace_forkcow() {
 	[ -e "$OUT/trace.out" ] && return
-	make -s --no-print-directory trace-forkcow ARGS=+nopreempt > "$OUT/trace.out" 2>&1 ||
+	make -s --no-print-directory trace-forkcow CPUS=1 ARGS=+nopreempt > "$OUT/trace.out" 2>&1 ||
 		echo "make trace-forkcow failed (see above)"
 }
 # make trace-forkcow writes the timeline, a valid Chrome trace and an SVG that renders.
@@ -777,7 +801,8 @@ trace_counts_check() {
 	[ "${KCHECK:-}" = 1 ] && return 0
 	trace_forkcow
 	local b="$OUT/trace_counts.out" cow sole
-	timeout "$TIMEOUT" $QEMU_CMD -icount shift=0 -append "+nopreempt +bench bench quick cow_fault cow_fault_sole" \
+	timeout "$TIMEOUT" $(echo "$QEMU_CMD" | sed "s/ -smp [0-9]* / -smp 1 /") -icount shift=0 \
+		-append "+nopreempt +bench bench quick cow_fault cow_fault_sole" \
 		</dev/null 2>&1 | tr -d '\r' > "$b"
 	cow=$(awk '$1 == "bench:" && $2 == "cow_fault" { print $3 }' "$b")
 	sole=$(awk '$1 == "bench:" && $2 == "cow_fault_sole" { print $3 }' "$b")
@@ -816,6 +841,39 @@ t soleupgrade 'soleupgrade' \
 t libcalls 'blockrecv; libcalls 1000' \
 	'^libcalls: all checks passed \(first user environment 00001000\)$' \
 	'~^kernel: 1 environment blocked with nothing runnable; freeing$' '!FAIL' '!user panic'
+
+# ---- multiprocessor (issue 14) ----
+# These boot four harts whatever CPUS is (GRADE_CPUS=4): each checks through envs[] that its
+# child really runs on another hart, and says "cannot arrange it" (a failure) when it cannot.
+# No -icount here: harts run in parallel threads; nothing asserts timing.
+GRADE_CPUS=4 t smp_boot 'hello' \
+	'=4 ^SMP: CPU [0-3] of 4 starting \(hart [0-3]\)$' '~^SMP: CPU 0 of 4 starting' '^hello, world$'
+# A child spins on another hart reading a page; the parent remaps / unmaps / write-protects it:
+# after the call returns the child must see the new page / fault / fault on its store.
+GRADE_CPUS=4 t staletlb_remap 'staletlb remap' \
+	'^staletlb: remap while the child runs on CPU [0-3] \(the parent on CPU [0-3]\)$' \
+	'^staletlb: the child sees the new page$' '!FAIL' '!cannot arrange'
+GRADE_CPUS=4 t staletlb_unmap 'staletlb unmap' \
+	'^staletlb: unmap while the child runs on CPU' \
+	'~^\[00001001\] user fault va 40000000 ip [0-9a-f]+ \(load page fault' '^staletlb: unmap: child faulted$' \
+	'!FAIL' '!cannot arrange'
+GRADE_CPUS=4 t staletlb_rdonly 'staletlb rdonly' \
+	'^staletlb: rdonly while the child runs on CPU' \
+	'^\[00001001\] user fault va 40000000 ip [0-9a-f]+ \(store page fault' '^staletlb: rdonly: child faulted$' \
+	'!FAIL' '!cannot arrange'
+# The detector works: with the remote fences turned off (+noshootdown) the child reads the old page.
+GRADE_CPUS=4 t staletlb_noshootdown '+noshootdown staletlb remap' \
+	'^staletlb: remap while the child runs on CPU' '^staletlb: FAIL: the child read the old page \(stale TLB entry\)$'
+# Destroying a child that runs elsewhere (ENV_DYING, freed by its hart), 100 times, its slot reused each time.
+GRADE_CPUS=4 t destroyrace 'destroyrace 100' \
+	'^destroyrace: 100 rounds, slot reused 99 times, child on another hart [0-9]+ times$' '^destroyrace: OK$' \
+	'!user panic' '!cannot arrange'
+# set_status(RUNNABLE) on a child running elsewhere never runs it twice.
+GRADE_CPUS=4 t statusrace 'statusrace' \
+	'^statusrace: 20000 calls, child on another hart for [0-9]+, 0 double runs$' '^statusrace: OK$' \
+	'!user panic' '!cannot arrange'
+# OpenSBI draws the boot hart by lottery: boot a few times; each boot must pass, whichever hart it was.
+tcmd smp_lottery "QEMU_CMD='${QEMU_CMD:-}' OUT='${OUT:-}' bash tools/smp-lottery.sh 6"
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ] || { echo "failed:$failed_names" >&2; exit 1; }

@@ -12,25 +12,40 @@
 
 #define GIGA_RWX	(PTE_V | PTE_R | PTE_W | PTE_X | PTE_A | PTE_D)
 
-	.section .text.entry, "ax"
-	.globl _start
-_start:
-	csrr	a2, instret			/* kern_init's third argument: for +bench's boot_to_user */
-	la	t0, boot_pgtable		/* pc-relative: physical address here */
+/* Paging on with boot_pgtable (found pc-relative: its physical address here), then jump high. */
+.macro BOOT_PAGING high
+	la	t0, boot_pgtable
 	srli	t0, t0, PGSHIFT
 	li	t1, SATP_SV39
 	or	t0, t0, t1
 	sfence.vma
 	csrw	satp, t0
 	sfence.vma
-	ld	t0, .Lhigh			/* absolute, linked address */
+	ld	t0, \high			/* absolute, linked address */
 	jr	t0
+.endm
+
+	.section .text.entry, "ax"
+	.globl _start
+_start:
+	csrr	a2, instret			/* kern_init's third argument: for +bench's boot_to_user */
+	BOOT_PAGING .Lhigh
 
 	.balign 8
 .Lhigh:
 	.dword	high_entry
 
 high_entry:
+	/*
+	 * Only the first hart here boots. OpenSBI 1.1's hart_start marks the
+	 * hart START_PENDING before it writes the start address, so a hart
+	 * that wakes in between jumps here, to the default address, and not to
+	 * mp_entry: it is one of the others all the same.
+	 */
+	la	t0, boot_claimed
+	li	t1, 1
+	amoswap.w.aq t1, t1, (t0)
+	bnez	t1, mp_high
 	/* Boot stack: the kernel stack of slot 0 in cpus[] (above its guard page). */
 	la	sp, kstacks
 	li	t0, KSTKSIZE + KSTKGUARD
@@ -41,7 +56,42 @@ high_entry:
 1:	wfi
 	j	1b
 
+/*
+ * The other harts (kern/smp.c starts them with SBI HSM): S-mode, paging off,
+ * a0 = hart id. The same boot page table; then the cpus[] entry (index > 0)
+ * the boot hart filled in for this hart id, with its kernel stack; mp_main.
+ * (a1, the opaque argument, is not used: a hart that came in at _start, see
+ * above, has the firmware's default there.)
+ */
+	.globl mp_entry
+	.balign 4
+mp_entry:
+	BOOT_PAGING .Lmp_high
+
+	.balign 8
+.Lmp_high:
+	.dword	mp_high
+
+mp_high:
+	la	tp, cpus
+	li	t1, NCPU - 1
+3:	addi	tp, tp, CPU_SIZE
+	lw	t2, CPU_ID(tp)
+	beqz	t2, 4f				/* an unused entry */
+	ld	t2, CPU_HARTID(tp)
+	beq	t2, a0, 5f
+4:	addi	t1, t1, -1
+	bnez	t1, 3b
+2:	wfi					/* not started by us: stay out of the way */
+	j	2b
+5:	ld	sp, CPU_KSTACK(tp)
+	mv	s0, zero
+	call	mp_main
+	j	2b
+
 	.section .data
+boot_claimed:
+	.word	0
 	.balign PGSIZE
 	.globl boot_pgtable
 boot_pgtable:

@@ -29,7 +29,8 @@ enum {
 	ENV_FREE = 0,
 	ENV_RUNNABLE,
 	ENV_RUNNING,
-	ENV_NOT_RUNNABLE
+	ENV_NOT_RUNNABLE,
+	ENV_DYING		/* destroyed while it runs on another hart, which frees it (docs/design.md, SMP) */
 };
 
 /* Most upcall frames that fit on the one-page exception stack. */
@@ -50,7 +51,7 @@ struct Env {
 	enum EnvType env_type;
 	unsigned env_status;
 	uint32_t env_runs;		/* times it has been run */
-	int env_cpunum;			/* hart running it, -1 if none */
+	int env_cpunum;			/* cpus[] index of the hart it is loaded on (its satp there), -1 if none */
 	uint64_t env_satp;		/* satp value for its address space */
 	pte_t *env_pgdir;		/* root page table (kernel address) */
 	pte_t *env_views;		/* level 1 table of the view gigabyte */
@@ -74,6 +75,7 @@ struct Env {
 	int env_ipc_perm;		/* perm of the page received, 0 if none */
 
 	char env_name[16];		/* program it was loaded from */
+	envid_t env_destroyer;		/* ENV_DYING: who destroyed it (named in the "free env" line) */
 };
 
 #endif

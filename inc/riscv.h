@@ -11,6 +11,7 @@
 #define SSTATUS_SUM	(_UL(1) << 18)	/* supervisor may touch user pages */
 
 #define SIE_SSIE	(_UL(1) << 1)
+#define SIP_SSIP	(_UL(1) << 1)	/* a pending IPI (SBI send_ipi); S-mode clears it */
 #define SIE_STIE	(_UL(1) << 5)
 #define SIE_SEIE	(_UL(1) << 9)
 

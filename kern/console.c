@@ -31,8 +31,19 @@ void cons_putc(int c)
 	uart[UART_THR] = (uint8_t)c;
 }
 
-/* The last text on the console came from an environment (sys_cputs) and ended mid-line. */
+/* The last text on the console came from an environment (sys_cputs) and ended mid-line; whose. */
 static bool user_midline;
+static int32_t user_line_owner;
+
+/* Before env prints: a line another environment (on another hart) left open is ended first. */
+void cons_user_line(int32_t env)
+{
+	if (user_midline && user_line_owner != env) {
+		cons_putc('\n');
+		user_midline = false;
+	}
+	user_line_owner = env;
+}
 
 /* A byte an environment prints. */
 void cons_putc_user(int c)

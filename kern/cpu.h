@@ -13,7 +13,11 @@
 #define CPU_TRAPSTACK	24
 #define CPU_UVEC	32
 #define CPU_KVEC	40
-#define CPU_TRACE_ENTRY	72
+#define CPU_HARTID	56
+#define CPU_ID		64
+#define CPU_REAP	69
+#define CPU_TRACE_ENTRY	80
+#define CPU_SIZE	88
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -29,7 +33,9 @@ struct cpu {
 	uint64_t uservec, kernelvec;	/* stvec values, one load instead of two instructions */
 	struct Env *env;		/* environment running on this hart, or NULL */
 	uint64_t hartid;
-	int id;				/* index in cpus[] */
+	int id;				/* index in cpus[] (the boot hart is 0, whatever its hart id) */
+	bool idle;			/* waiting in sched_yield's idle loop, without the kernel lock */
+	bool reap;			/* env was destroyed from another hart: free it at the next trap */
 	/* env_status with which a system call returns straight to its caller: ENV_RUNNING, or under
 	   +trace one no environment has, so that every call goes through syscall_done (kern/trap.c). */
 	unsigned resume_status;
@@ -37,8 +43,13 @@ struct cpu {
 };
 
 extern struct cpu cpus[NCPU];
-extern int ncpu;
+extern int ncpu;		/* harts started (cpus[0..ncpu-1]) */
 extern char kstacks[];
+
+/* kern/smp.c */
+void smp_start_others(const uint64_t *hartids, int nharts);
+void smp_kick(int cpu);		/* a software interrupt on cpus[cpu] */
+extern bool shootdown;		/* "+noshootdown" turns remote TLB fences off (to show staletlb fail) */
 
 /*
  * tp, set by boot/entry.S and by trap entry; GCC never allocates it. A
@@ -51,6 +62,12 @@ static inline struct cpu *mycpu(void)
 	return cpu_tp;
 }
 
+/* Top of cpus[id]'s kernel stack in kstacks (above its guard page). */
+static inline uint64_t cpu_kstack_top(int id)
+{
+	return (uint64_t)kstacks + id * (KSTKSIZE + KSTKGUARD) + KSTKGUARD + KSTKSIZE;
+}
+
 #define curenv (mycpu()->env)
 
 _Static_assert(__builtin_offsetof(struct cpu, tf) == CPU_TF, "cpu layout");
@@ -58,7 +75,11 @@ _Static_assert(__builtin_offsetof(struct cpu, kstack_top) == CPU_KSTACK, "cpu la
 _Static_assert(__builtin_offsetof(struct cpu, trapstack_top) == CPU_TRAPSTACK, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, uservec) == CPU_UVEC, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, kernelvec) == CPU_KVEC, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, hartid) == CPU_HARTID, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, id) == CPU_ID, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, reap) == CPU_REAP, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, trace_entry) == CPU_TRACE_ENTRY, "cpu layout");
+_Static_assert(sizeof(struct cpu) == CPU_SIZE, "cpu layout");
 #endif
 
 #endif

@@ -45,6 +45,7 @@ void env_init(void)
 	for (int i = NENV - 1; i >= 0; i--) {	/* envs[0] first, as in JOS */
 		envs[i].env_status = ENV_FREE;
 		envs[i].env_id = 0;
+		envs[i].env_cpunum = -1;	/* loaded nowhere (check_pgdir's environments too) */
 		envs[i].env_link = env_free_list;
 		env_free_list = &envs[i];
 		first_child[i] = -1;
@@ -214,18 +215,48 @@ static bool env_stuck(const struct Env *e)
 	return e->env_status == ENV_NOT_RUNNABLE && !e->env_ipc_recving;
 }
 
-/* Give back e's memory and its slot. */
+/*
+ * e is loaded on another hart: mark it dying and interrupt that hart, which
+ * frees it the next time it holds the kernel lock (env_reap). Until then its
+ * slot, tables and pages stay, so that hart's trap entry never saves
+ * registers into a reused slot; its id is already invalid (envid2env).
+ */
+static void env_mark_dying(struct Env *e)
+{
+	e->env_status = ENV_DYING;
+	e->env_destroyer = curenv ? curenv->env_id : 0;
+	cpus[e->env_cpunum].reap = true;
+	smp_kick(e->env_cpunum);
+}
+
+/* c->env is no longer loaded on c (it stays as it is, unless it was running: then runnable). */
+static inline void env_leave(struct cpu *c)
+{
+	struct Env *e = c->env;
+	if (e->env_status == ENV_RUNNING)
+		e->env_status = ENV_RUNNABLE;
+	e->env_cpunum = -1;
+	c->env = NULL;
+}
+
+/* The hart stops using c->env's tables: the kernel's only (before they are freed, or going idle). */
+void env_unload(struct cpu *c)
+{
+	env_leave(c);
+	csr_write(satp, kern_satp);
+	sfence_vma();
+}
+
+/* Give back e's memory and its slot (e is loaded nowhere, or on this hart). */
 static void env_free_one(struct Env *e)
 {
 	struct cpu *c = mycpu();
 	if (trace)
 		trace_env_free(e);
-	cprintf("[%08x] free env %08x\n", c->env ? c->env->env_id : 0, e->env_id);
-	if (c->env == e) {	/* stop using its tables before they go */
-		csr_write(satp, kern_satp);
-		sfence_vma();
-		c->env = NULL;
-	}
+	envid_t by = e->env_status == ENV_DYING ? e->env_destroyer : c->env ? c->env->env_id : 0;
+	cprintf("[%08x] free env %08x\n", by, e->env_id);
+	if (c->env == e)	/* stop using its tables before they go */
+		env_unload(c);
 	pgdir_free(e);
 	if (e->env_parent_id)	/* the parent lives on */
 		unlink_child(ENVX(e->env_parent_id), e - envs);
@@ -256,10 +287,16 @@ void env_release_children(struct Env *dead)
 			}
 		}
 		first_child[x] = -1;
-		if (!stuck)
-			return;
-		dead = stuck;
-		stuck = dead->env_link;
+		do {
+			if (!stuck)
+				return;
+			dead = stuck;
+			stuck = dead->env_link;
+			if (env_loaded_elsewhere(dead)) {	/* stopped, but its hart has not left it yet: */
+				env_mark_dying(dead);	/* its children go when that hart frees it */
+				dead = NULL;
+			}
+		} while (!dead);
 		env_free_one(dead);	/* its children are next */
 	}
 }
@@ -267,6 +304,10 @@ void env_release_children(struct Env *dead)
 /* e dies: first the children it leaves stuck (one "free env" line each), then e itself. */
 void env_free(struct Env *e)
 {
+	if (env_loaded_elsewhere(e)) {
+		env_mark_dying(e);
+		return;
+	}
 	env_release_children(e);
 	env_free_one(e);
 }
@@ -279,6 +320,14 @@ void env_destroy(struct Env *e)
 		sched_yield();
 }
 
+/* Just after taking the lock on a trap: this hart's environment was destroyed from another hart. */
+_Noreturn void env_reap(void)
+{
+	mycpu()->reap = false;
+	env_free(curenv);	/* ENV_DYING, loaded here: freed now */
+	sched_yield();
+}
+
 /* Switch to e (loading its address space if it is not already loaded) and return to user mode. */
 void env_run(struct Env *e)
 {
@@ -286,10 +335,8 @@ void env_run(struct Env *e)
 	if (trace)
 		trace_run(e);
 	if (c->env != e) {
-		if (c->env && c->env->env_status == ENV_RUNNING) {
-			c->env->env_status = ENV_RUNNABLE;
-			c->env->env_cpunum = -1;
-		}
+		if (c->env)
+			env_leave(c);
 		c->env = e;
 		c->tf = &e->env_tf;
 		csr_write(satp, e->env_satp);

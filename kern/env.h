@@ -4,6 +4,7 @@
 #include <inc/env.h>
 #include <kern/kcheck.h>
 #include <kern/cpu.h>
+#include <kern/spinlock.h>
 #include <inc/error.h>
 
 extern struct Env envs[NENV];
@@ -39,7 +40,7 @@ static inline int envid2env(envid_t envid, struct Env **env_store, bool checkper
 		return 0;
 	}
 	e = &envs[ENVX(envid)];
-	if (envid < 0 || e->env_status == ENV_FREE || e->env_id != envid)
+	if (envid < 0 || e->env_status == ENV_FREE || e->env_status == ENV_DYING || e->env_id != envid)
 		return -E_BAD_ENV;
 	if (checkperm && e != curenv && e->env_parent_id != curenv->env_id)
 		return -E_BAD_ENV;
@@ -51,8 +52,17 @@ static inline int envid2env(envid_t envid, struct Env **env_store, bool checkper
 static inline _Noreturn void env_resume(struct Env *e)
 {
 	kcheck("returning to user mode");	/* after every system call and trap */
-	userret(&e->env_tf);
+	userret(&e->env_tf);	/* releases the kernel lock: no other hart frees or writes e's registers while it is loaded here */
 }
+
+/* Loaded on a hart other than this one: only that hart may free it or touch its registers. */
+static inline bool env_loaded_elsewhere(const struct Env *e)
+{
+	return e->env_cpunum >= 0 && e->env_cpunum != mycpu()->id;
+}
+
+void env_unload(struct cpu *c);
+_Noreturn void env_reap(void);
 
 /* kern/sched.c */
 _Noreturn void sched_yield(void);

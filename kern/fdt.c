@@ -44,6 +44,7 @@ struct node {
 	bool done;			// properties already acted on
 	bool is_memory, is_cpu, is_uart, is_finisher;
 	bool has_reg, has_tb;
+	bool disabled;			// status = "disabled"
 	uint64_t reg_addr, reg_size;	// first reg entry
 	uint64_t tb;			// timebase-frequency
 };
@@ -159,6 +160,8 @@ node_prop(struct walk *w, int d, const char *name, const uint8_t *val, uint64_t 
 			n->reg_addr = readcells(val, ac);
 			n->reg_size = readcells(val + ac * 4, sc);
 		}
+	} else if (strcmp(name, "status") == 0) {
+		n->disabled = val_is(val, len, "disabled");
 	} else if (strcmp(name, "timebase-frequency") == 0 && (len == 4 || len == 8)) {
 		n->has_tb = true;
 		n->tb = readcells(val, len / 4);
@@ -196,6 +199,8 @@ node_done(struct walk *w, int d)
 		info->timebase = n->tb;
 	if (d == 2 && w->nodes[1].kind == N_CPUS && n->is_cpu) {
 		info->ncpus++;
+		if (n->has_reg && !n->disabled && info->nharts < FDT_MAXHARTS)
+			info->hartids[info->nharts++] = n->reg_addr;
 		if (n->has_tb && w->cpu_tb == 0)
 			w->cpu_tb = n->tb;
 	}

@@ -5,10 +5,13 @@
 #include <inc/types.h>
 
 #define FDT_MAGIC	0xd00dfeed
+#define FDT_MAXHARTS	8	/* = NCPU (kern/cpu.h) */
 
 struct fdt_info {
 	uint64_t mem_base, mem_size;	/* first /memory node's first reg entry */
 	int ncpus;			/* number of /cpus/cpu@N nodes (device_type = "cpu") */
+	int nharts;			/* those not disabled, with a reg: their hart ids, in tree order */
+	uint64_t hartids[FDT_MAXHARTS];
 	uint64_t timebase;		/* /cpus timebase-frequency, Hz (0 if absent) */
 	uint64_t uart_base;		/* reg of the first node whose compatible list contains "ns16550a" (0 if none) */
 	uint64_t finisher_base;		/* the same for "sifive,test0", QEMU virt's test finisher (0 if none) */

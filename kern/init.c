@@ -10,6 +10,7 @@
 #include <kern/timer.h>
 #include <kern/kcheck.h>
 #include <kern/monitor.h>
+#include <kern/spinlock.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -27,7 +28,8 @@ int ncpu;
  * programs separated by ';', each "NAME ARG...", created in that order.
  * Words starting with '+' are kernel options: +trace, +nopreempt, +bench
  * (print the instructions from kernel entry to the first user instruction),
- * +monitor (the kernel monitor instead of power-off when nothing is left).
+ * +monitor (the kernel monitor instead of power-off when nothing is left),
+ * +noshootdown (no remote TLB fences: deliberately broken, for a test).
  */
 static void kernel_option(const char *word)
 {
@@ -41,6 +43,8 @@ static void kernel_option(const char *word)
 		bench_boot = true;
 	else if (strcmp(word, "+monitor") == 0)
 		monitor_at_halt = true;
+	else if (strcmp(word, "+noshootdown") == 0)
+		shootdown = false;	/* a broken kernel, for the staletlb tests (grade.sh) */
 	else
 		cprintf("kernel: unknown option '%s'\n", word);
 }
@@ -98,6 +102,7 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 	char *bss_rest = kstacks + NCPU * (KSTKSIZE + KSTKGUARD);
 	memset(bss_rest, 0, end - bss_rest);
 	trap_init_percpu();
+	lock_kernel();	/* the kernel lock (KCHECK checks it is held); env_run releases it on the way to user mode */
 
 	struct fdt_info info;
 	int fdt_ok = fdt_parse(KADDR(fdt_pa), &info);
@@ -109,11 +114,11 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 		panic("device tree names no memory");
 
 	struct cpu *c = mycpu();
-	c->hartid = hartid;
+	c->hartid = hartid;	/* the boot hart (OpenSBI's lottery: any of them) is cpus[0] */
 	c->id = 0;
-	ncpu = info.ncpus;
+	ncpu = 1;
 	cprintf("\nexokernel: hart %lu, %d hart%s, %lu MiB RAM at 0x%lx, timebase %lu Hz\n",
-		hartid, ncpu, ncpu == 1 ? "" : "s", info.mem_size >> 20, info.mem_base, info.timebase);
+		hartid, info.ncpus, info.ncpus == 1 ? "" : "s", info.mem_size >> 20, info.mem_base, info.timebase);
 
 	/* Our copy of the command line: the FDT's memory becomes free pages. */
 	static char cmdline[sizeof(info.bootargs)];
@@ -130,5 +135,8 @@ void kern_init(uint64_t hartid, uint64_t fdt_pa, uint64_t entry_instret)
 	boot_free_pages = npages_free;
 	create_from_cmdline(cmdline);
 	timer_init(info.timebase);
+	timer_init_percpu();
+	cprintf("SMP: CPU 0 of %d starting (hart %lu)\n", MAX(1, MIN(info.nharts, NCPU)), hartid);
+	smp_start_others(info.hartids, info.nharts);	/* and waits for their SMP lines */
 	sched_yield();
 }

@@ -31,6 +31,7 @@
  * cost, and the checker's cost follows the work the kernel does, not the
  * size of memory times the number of calls.
  */
+#include <kern/spinlock.h>
 #include <kern/kcheck.h>
 #include <kern/pmap.h>
 #include <kern/env.h>
@@ -289,6 +290,35 @@ void kcheck_init(void)
 }
 
 /*
+ * The multiprocessor invariants (docs/design.md, SMP): the checker runs
+ * under the kernel lock; each hart's environment is loaded there and only
+ * there (env_cpunum), an idle hart has none. With all: every RUNNING env is
+ * loaded on a hart, every DYING one on another hart (this hart reaps its own
+ * before it does anything else).
+ */
+static void check_smp(const char *when, bool all)
+{
+	if (!holding_kernel_lock())
+		panic("kcheck (%s): CPU %d runs the kernel without the kernel lock", when, mycpu()->id);
+	for (int i = 0; i < ncpu; i++) {
+		struct Env *e = cpus[i].env;
+		if (e && (e->env_cpunum != i || e->env_status == ENV_FREE || cpus[i].idle))
+			panic("kcheck (%s): CPU %d has env %08x loaded, but its env_cpunum is %d, status %u%s", when,
+			      i, e->env_id, e->env_cpunum, e->env_status, cpus[i].idle ? ", and the CPU is idle" : "");
+	}
+	for (int i = 0; all && i < NENV; i++) {
+		struct Env *e = &envs[i];
+		int c = e->env_cpunum;
+		if (c >= 0 && (c >= ncpu || cpus[c].env != e))
+			panic("kcheck (%s): env %08x says it is loaded on CPU %d, which has another", when, e->env_id, c);
+		if ((e->env_status == ENV_RUNNING && c < 0) ||
+		    (e->env_status == ENV_DYING && (c < 0 || c == mycpu()->id)))
+			panic("kcheck (%s): env %08x is %s but loaded on CPU %d", when, e->env_id,
+			      e->env_status == ENV_RUNNING ? "running" : "dying", c);
+	}
+}
+
+/*
  * Check what was touched since the last check; everything when the checks
  * since the last full recount have cost as much as it did.
  */
@@ -296,6 +326,7 @@ void kcheck(const char *when)
 {
 	if (!on)
 		return;
+	check_smp(when, false);
 	nchecks++;
 	if (overflow || work >= full_cost) {
 		kcheck_full(when);
@@ -325,6 +356,7 @@ static void kcheck_full(const char *why)
 {
 	char when[64];
 	snprintf(when, sizeof(when), "%s, full recount", why);
+	check_smp(when, true);
 	nfull++;
 	work = 2 * npages;	/* the loops over every page, and the free list; check_env adds the tables */
 	for (size_t i = 0; i < npages; i++)

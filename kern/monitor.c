@@ -4,6 +4,7 @@
  * It reads the console by polling the UART; every command checks its
  * arguments, so no input can make the kernel fault.
  */
+#include <kern/spinlock.h>
 #include <kern/monitor.h>
 #include <kern/console.h>
 #include <kern/kdebug.h>
@@ -449,8 +450,15 @@ static void monitor(struct Env *e, struct Trapframe *tf, bool greet)
 	}
 	mon_env = e;
 	mon_tf = tf;
+	/*
+	 * The kernel lock is held while we wait for the console: no watchdog.
+	 * Other harts go on running their environments in user mode and wait
+	 * for the lock at their next trap; none runs anything new meanwhile.
+	 */
+	kernel_lock.long_hold = true;
 	while (runcmd(readline("K> ", buf, sizeof(buf))) >= 0)
 		;
+	kernel_lock.long_hold = false;
 	mon_env = NULL;
 	mon_tf = NULL;
 }

@@ -346,10 +346,13 @@ int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 		page_decref(pa2page(PTE_ADDR(old)));
 	}
 	pte_write(e, pte, new);
-	/* Even invalid -> valid: sfence.vma orders the store before later table walks. */
+	/* Even invalid -> valid: no hart may keep a cached invalid entry (no spurious faults to retry). */
 	tlb_invalidate(e, va);
-	if (perm & PTE_X)	/* the page may hold code just written through another mapping */
+	if (perm & PTE_X) {	/* the page may hold code just written through another mapping */
 		fence_i();
+		if (e != curenv && e->env_cpunum >= 0)
+			icache_shootdown(e);
+	}
 	return 0;
 }
 

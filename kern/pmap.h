@@ -118,11 +118,22 @@ static inline struct PageInfo *page_lookup(struct Env *e, uint64_t va, pte_t **p
 	return pa2page(PTE_ADDR(*pte));
 }
 
-/* After changing e's PTE for va. Others are flushed when their satp is next loaded. */
+/* kern/smp.c: e is loaded on another hart (RFENCE; OpenSBI returns when that hart has fenced). */
+void tlb_shootdown(struct Env *e, uint64_t va);
+void icache_shootdown(struct Env *e);
+
+/*
+ * After any change to e's translation for va, even invalid -> valid
+ * (docs/design.md, SMP: the shootdown rules). Only the hart e is loaded on
+ * can cache it (no ASIDs: every satp write flushes); a hart e ran on before
+ * has flushed it since. An env loaded nowhere needs nothing.
+ */
 static inline void tlb_invalidate(struct Env *e, uint64_t va)
 {
 	if (e == curenv)
 		sfence_vma_addr(va);
+	else if (e->env_cpunum >= 0)
+		tlb_shootdown(e, va);
 }
 
 int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm);

@@ -31,6 +31,7 @@ static int sys_cputs(uint64_t s, size_t len)
 	user_mem_assert(curenv, s, len, PTE_R);
 	if (past_ulim)	/* no walk to ULIM: name the first byte surely out of reach (always fails) */
 		user_mem_assert(curenv, MAX(s, ULIM), 1, PTE_R);
+	cons_user_line(curenv->env_id);
 	for (size_t left = len; left > 0;) {	/* through the direct map, page by page */
 		pte_t *pte = pgdir_walk(curenv, s, false);
 		size_t n = MIN(left, PGSIZE - PGOFF(s));
@@ -97,6 +98,13 @@ static int sys_env_set_status(envid_t envid, uint64_t status)
 		return r;
 	if (e->env_ipc_recving)	/* only a message may wake a blocked receiver */
 		return -E_INVAL;
+	if (env_loaded_elsewhere(e)) {	/* running on another hart */
+		if (status == ENV_NOT_RUNNABLE) {	/* it stops now, not at the end of its time slice */
+			e->env_status = status;
+			smp_kick(e->env_cpunum);
+		}
+		return 0;	/* RUNNABLE: it runs already (never on two harts at once) */
+	}
 	e->env_status = status;
 	return 0;
 }
@@ -253,6 +261,8 @@ static int sys_env_set_trapframe(envid_t envid, uint64_t tf)
 	int r = envid2env(envid, &e, true);
 	if (r < 0)
 		return r;
+	if (env_loaded_elsewhere(e))	/* its registers are in that hart's hands */
+		return -E_INVAL;
 	if ((r = copy_from_user(curenv, &new, tf, sizeof(new))) < 0)
 		return r;
 	e->env_tf.tf_regs = new.tf_regs;

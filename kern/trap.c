@@ -9,6 +9,7 @@
 #include <kern/timer.h>
 #include <kern/trace.h>
 #include <kern/monitor.h>
+#include <kern/spinlock.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -20,7 +21,7 @@ static char trapstacks[NCPU][PGSIZE] __attribute__((aligned(16)));
 void trap_init_percpu(void)
 {
 	struct cpu *c = mycpu();
-	c->kstack_top = (uint64_t)kstacks + c->id * (KSTKSIZE + KSTKGUARD) + KSTKGUARD + KSTKSIZE;
+	c->kstack_top = cpu_kstack_top(c->id);
 	c->trapstack_top = (uint64_t)trapstacks[c->id] + PGSIZE;
 	c->uservec = (uint64_t)(trace ? uservec_traced : uservec);	/* +trace: stamp each trap entry */
 	c->resume_status = trace ? ~0u : ENV_RUNNING;
@@ -211,6 +212,8 @@ static void user_exception(struct Env *e, struct Trapframe *tf, uint64_t cause)
 	if (cause == (SCAUSE_INTR | IRQ_S_TIMER)) {
 		timer_rearm();	/* the time slice is over */
 		sched_yield();
+	} else if (cause == (SCAUSE_INTR | IRQ_S_SOFT)) {
+		csr_clear(sip, SIP_SSIP);	/* an IPI: e was stopped (or destroyed, see trap_enter) elsewhere */
 	} else if (cause & SCAUSE_INTR) {
 		cprintf("kernel: unexpected interrupt %lx\n", cause);
 	} else {
@@ -239,7 +242,7 @@ void syscall_trap(struct Trapframe *tf)
 	struct cpu *c = mycpu();
 	if (c->env->env_status != c->resume_status)	/* not ENV_RUNNING, or +trace: one test for both */
 		syscall_done(tf);
-	kcheck("returning to user mode");	/* trapentry.S returns to the caller */
+	kcheck("returning to user mode");	/* trapentry.S releases the kernel lock and returns to the caller */
 }
 
 /* From kern/trapentry.S for every other trap from user mode: the timer, faults other than page faults. */

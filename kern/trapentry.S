@@ -21,6 +21,8 @@
  *                              the upcall, left by env_resume -> userret.
  *   anything else           -> user_trap: the timer (sched_yield) or a
  *                              fault that destroys the environment.
+ * Every trap from user mode takes the kernel lock here, before it reaches
+ * C, and both returns release it (docs/design.md section 14).
  * userret is the one full return to user mode; the system-call return is
  * its specialisation for the common case (null_syscall: 127 instructions
  * instead of 140 through userret, measured).
@@ -28,8 +30,17 @@
 #include <inc/trap.h>
 #include <inc/riscv.h>
 #include <kern/cpu.h>
+#include <kern/spinlock.h>
 
 #define R(n)	REG_OFF(n)
+
+/* Release the kernel lock (kern/spinlock.h): a release store of the next ticket to serve. */
+#define UNLOCK_KERNEL					\
+	lla	t0, kernel_lock;			\
+	lw	t1, LOCK_SERVING(t0);			\
+	addiw	t1, t1, 1;				\
+	fence	rw, w;					\
+	sw	t1, LOCK_SERVING(t0)
 
 	.section .text
 	.globl uservec
@@ -81,6 +92,27 @@ uservec:
 	mv	s0, zero			/* ends the kernel backtrace */
 	ld	t0, CPU_KVEC(tp)
 	csrw	stvec, t0
+	/*
+	 * The kernel lock (kern/spinlock.h), here for every trap from user
+	 * mode: a ticket (amoadd.w.aq), served at once or after
+	 * lock_kernel_wait; then, if another hart destroyed this hart's
+	 * environment meanwhile (cpu->reap), env_reap frees it and schedules.
+	 * In assembly, so that neither the wait nor the reap costs the C
+	 * handlers a saved register.
+	 */
+	lla	t0, kernel_lock
+	li	t1, 1
+	amoadd.w.aq t1, t1, (t0)			/* LOCK_NEXT: offset 0 */
+	lw	t2, LOCK_SERVING(t0)
+	bne	t1, t2, 8f
+7:	sd	tp, LOCK_HOLDER(t0)
+#ifdef LOCKSTAT
+	call	lockstat_taken
+	ld	a0, CPU_TF(tp)
+	ld	a1, TF_CAUSE(a0)
+#endif
+	lbu	t1, CPU_REAP(tp)
+	bnez	t1, 9f
 	li	t0, CAUSE_USER_ECALL
 	beq	a1, t0, 1f
 	addi	t0, a1, -CAUSE_FETCH_PAGE_FAULT	/* page faults: scause 12, 13 or 15 */
@@ -90,6 +122,13 @@ uservec:
 	beq	t0, t1, 2f
 	call	page_fault_trap			/* page_fault_trap(tf, scause): never returns */
 2:	call	user_trap			/* user_trap(tf, scause): never returns */
+8:	mv	a0, t1
+	call	lock_kernel_wait		/* waits for our ticket: then on with tf and scause reloaded */
+	ld	a0, CPU_TF(tp)
+	ld	a1, TF_CAUSE(a0)
+	lla	t0, kernel_lock
+	j	7b
+9:	call	env_reap			/* never returns */
 1:	call	syscall_trap			/* syscall_trap(tf): returns to resume this environment */
 	/*
 	 * The system-call return: userret without s1..s11 and gp. The C code
@@ -99,6 +138,10 @@ uservec:
 	 * copies of s1..s11 or gp would be lost here: such a call must leave
 	 * through env_resume (see the top of this file).
 	 */
+#ifdef LOCKSTAT
+	call	lockstat_released
+#endif
+	UNLOCK_KERNEL
 	ld	a0, CPU_TF(tp)
 	ld	t0, CPU_UVEC(tp)
 	csrw	stvec, t0
@@ -151,6 +194,12 @@ uservec_traced:
 /* userret(tf): back to user mode with the registers in tf. tp must hold the struct cpu. */
 	.globl userret
 userret:
+#ifdef LOCKSTAT
+	mv	s1, a0
+	call	lockstat_released
+	mv	a0, s1
+#endif
+	UNLOCK_KERNEL
 	ld	t0, CPU_UVEC(tp)
 	csrw	stvec, t0
 	csrw	sscratch, tp

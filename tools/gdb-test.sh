@@ -75,7 +75,7 @@ grep -q 'hello, world' "$TMP/make.out" && bad "the kernel ran before gdb continu
 timeout 20 gdb-multiarch -batch -nx -ex 'set architecture riscv:rv64' -ex "target remote localhost:$port" \
 	-ex "break *0x$addr" -ex continue -ex 'print/x $pc' -ex delete -ex continue > "$TMP/gdb.out" 2>&1
 sed 's/^/gdb: /' "$TMP/gdb.out"
-grep -q "^Breakpoint 1, 0x0*$addr in " "$TMP/gdb.out" || bad "the breakpoint was not hit"
+grep -Eq "^(Thread [0-9]+ hit )?Breakpoint 1, 0x0*$addr in " "$TMP/gdb.out" || bad "the breakpoint was not hit"
 grep -q "^\$1 = 0x$addr\$" "$TMP/gdb.out" || bad "pc is not $addr at the breakpoint"
 wait_for 20 eval '! kill -0 $make 2>/dev/null' || bad "make did not exit after the program finished"
 wait $make
