@@ -17,7 +17,9 @@
 #define CPU_ID		64
 #define CPU_REAP	69
 #define CPU_TRACE_ENTRY	80
-#define CPU_SIZE	88
+#define CPU_LOCK_NEXT	88
+#define CPU_LOCK_SERVING	96
+#define CPU_SIZE	104
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -40,6 +42,8 @@ struct cpu {
 	   +trace one no environment has, so that every call goes through syscall_done (kern/trap.c). */
 	unsigned resume_status;
 	uint64_t trace_entry;		/* +trace: instret at this hart's last trap from user mode */
+	/* &kernel_lock.next and .serving: trap entry reaches each with one ld off tp (an amo takes no offset) */
+	uint32_t *lock_next, *lock_serving;
 };
 
 extern struct cpu cpus[NCPU];
@@ -79,6 +83,8 @@ _Static_assert(__builtin_offsetof(struct cpu, hartid) == CPU_HARTID, "cpu layout
 _Static_assert(__builtin_offsetof(struct cpu, id) == CPU_ID, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, reap) == CPU_REAP, "cpu layout");
 _Static_assert(__builtin_offsetof(struct cpu, trace_entry) == CPU_TRACE_ENTRY, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, lock_next) == CPU_LOCK_NEXT, "cpu layout");
+_Static_assert(__builtin_offsetof(struct cpu, lock_serving) == CPU_LOCK_SERVING, "cpu layout");
 _Static_assert(sizeof(struct cpu) == CPU_SIZE, "cpu layout");
 #endif
 

@@ -110,6 +110,7 @@ static _Noreturn void sched_halt(void)
 	uint64_t total = csr_read(instret) - lockstat_first;
 	cprintf("lockstat: kernel lock held %lu of %lu instructions since it was first taken\n", lockstat_held,
 		total);
+	shootstat_print();
 #endif
 	kcheck_halt();
 	bool ok = npages_free == boot_free_pages;

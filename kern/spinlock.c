@@ -66,9 +66,9 @@ void lock_kernel(void)
 	LOCKSTAT_TAKEN();
 }
 
-/* A release store of the next ticket: everything the holder wrote is visible first. */
+/* Serve the next ticket, with release ordering: everything the holder wrote is visible first (as trapentry.S). */
 void unlock_kernel(void)
 {
 	LOCKSTAT_RELEASED();
-	__atomic_store_n(&kernel_lock.serving, kernel_lock.serving + 1, __ATOMIC_RELEASE);
+	__atomic_fetch_add(&kernel_lock.serving, 1, __ATOMIC_RELEASE);
 }

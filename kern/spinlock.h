@@ -35,6 +35,9 @@ extern uint64_t lockstat_held, lockstat_since, lockstat_first;
 #define LOCKSTAT_TAKEN()	do { lockstat_since = csr_read(instret); \
 				     if (!lockstat_first) lockstat_first = lockstat_since; } while (0)
 #define LOCKSTAT_RELEASED()	(lockstat_held += csr_read(instret) - lockstat_since)
+/* kern/smp.c: remote TLB fences (tlb_shootdown), and instret / rdtime spent inside the SBI call */
+extern struct shootstat { uint64_t n, insns, ticks; } shootstat;
+void shootstat_print(void);
 #else
 #define LOCKSTAT_TAKEN()	((void)0)
 #define LOCKSTAT_RELEASED()	((void)0)

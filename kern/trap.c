@@ -10,6 +10,7 @@
 #include <kern/trace.h>
 #include <kern/monitor.h>
 #include <kern/spinlock.h>
+#include <kern/spinlock.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -23,6 +24,8 @@ void trap_init_percpu(void)
 	struct cpu *c = mycpu();
 	c->kstack_top = cpu_kstack_top(c->id);
 	c->trapstack_top = (uint64_t)trapstacks[c->id] + PGSIZE;
+	c->lock_next = &kernel_lock.next;	/* for kern/trapentry.S */
+	c->lock_serving = &kernel_lock.serving;
 	c->uservec = (uint64_t)(trace ? uservec_traced : uservec);	/* +trace: stamp each trap entry */
 	c->resume_status = trace ? ~0u : ENV_RUNNING;
 	c->kernelvec = (uint64_t)kernelvec;

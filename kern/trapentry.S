@@ -34,13 +34,15 @@
 
 #define R(n)	REG_OFF(n)
 
-/* Release the kernel lock (kern/spinlock.h): a release store of the next ticket to serve. */
+/*
+ * Release the kernel lock (kern/spinlock.h): serve the next ticket. Only the
+ * holder writes serving, so an atomic add with release ordering is a release
+ * store of serving + 1 (everything the holder wrote is visible first).
+ */
 #define UNLOCK_KERNEL					\
-	lla	t0, kernel_lock;			\
-	lw	t1, LOCK_SERVING(t0);			\
-	addiw	t1, t1, 1;				\
-	fence	rw, w;					\
-	sw	t1, LOCK_SERVING(t0)
+	ld	t0, CPU_LOCK_SERVING(tp);		\
+	li	t1, 1;					\
+	amoadd.w.rl zero, t1, (t0)
 
 	.section .text
 	.globl uservec
@@ -100,9 +102,9 @@ uservec:
 	 * In assembly, so that neither the wait nor the reap costs the C
 	 * handlers a saved register.
 	 */
-	lla	t0, kernel_lock
+	ld	t0, CPU_LOCK_NEXT(tp)		/* &kernel_lock (next is at offset 0) */
 	li	t1, 1
-	amoadd.w.aq t1, t1, (t0)			/* LOCK_NEXT: offset 0 */
+	amoadd.w.aq t1, t1, (t0)
 	lw	t2, LOCK_SERVING(t0)
 	bne	t1, t2, 8f
 7:	sd	tp, LOCK_HOLDER(t0)
@@ -126,7 +128,7 @@ uservec:
 	call	lock_kernel_wait		/* waits for our ticket: then on with tf and scause reloaded */
 	ld	a0, CPU_TF(tp)
 	ld	a1, TF_CAUSE(a0)
-	lla	t0, kernel_lock
+	ld	t0, CPU_LOCK_NEXT(tp)
 	j	7b
 9:	call	env_reap			/* never returns */
 1:	call	syscall_trap			/* syscall_trap(tf): returns to resume this environment */

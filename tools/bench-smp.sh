@@ -8,6 +8,11 @@
 #  3. Wall clock without -icount (multi-threaded TCG), 1 against 2 harts, measured side by
 #     side in one run (alternating, median of RUNS): a user-bound parallel workload (user/
 #     smpbench par: 4 workers) and a fork tree (smpbench tree 6), with the host's core count.
+#  4. The caller's cost of a remote TLB shootdown (user/smpbench shoot, 2 harts): a remap
+#     (sys_page_map over a mapped page) into a child spinning in user mode on the other hart
+#     against the same remap into the child loaded nowhere. Instructions under -icount (LOCKSTAT
+#     kernel, which also counts its fences and times one self-targeted RFENCE at power-off), wall
+#     time (rdtime) without -icount. Without -icount rdinstret is not an instruction count.
 set -euo pipefail
 RUNS=${RUNS:-5}
 qemu_at() {	# qemu_at CPUS [extra make variables]: the QEMU command line
@@ -27,7 +32,9 @@ for n in 1 2 4; do
 done
 
 q=$(qemu_at 1 LOCKSTAT=1 QEMUEXTRA="-icount shift=0")
-line=$(timeout 300 $q -append "+nopreempt bench forktree_d6" </dev/null 2>&1 | tr -d '\r' | grep '^lockstat:' || true)
+out=$(timeout 300 $q -append "+nopreempt bench forktree_d6" </dev/null 2>&1 | tr -d '\r' || true)
+line=$(echo "$out" | grep '^lockstat:' || true)
+floor=$(echo "$out" | awk '$1 == "shootstat:" { print $(NF - 1) }')
 held=$(echo "$line" | awk '{ print $5 }')
 total=$(echo "$line" | awk '{ print $7 }')
 if [ -n "$held" ] && [ -n "$total" ]; then
@@ -59,3 +66,26 @@ for w in "par" "tree 6"; do
 	awk -v w="$w" -v a="$m1" -v b="$m2" 'BEGIN {
 		printf "  smpbench %-7s 1 hart %8.1f ms   2 harts %8.1f ms   speed-up %.2fx\n", w, a / 10000, b / 10000, a / b }'
 done
+
+echo "remote TLB shootdown, caller's cost (user/smpbench shoot: median of 64 remaps of a child's page, 2 harts):"
+echo "  a self-targeted RFENCE (the M-mode floor of any shootdown; 1 hart, -icount, LOCKSTAT=1 at power-off): ${floor:-no figure} instructions"
+q=$(qemu_at 2 LOCKSTAT=1 QEMUEXTRA="-icount shift=0")
+out=$(timeout 30 $q -append "smpbench shoot" </dev/null 2>&1 | tr -d '\r' || true)
+if echo "$out" | grep -q '^smpbench: shoot'; then
+	echo "$out" | awk '$1 == "smpbench:" && $2 == "shoot" {
+	printf "  -icount, all harts instructions per remap: child loaded nowhere %d; child spinning on the other hart %d (%s; QEMU runs the harts in turn: the wait is the target turn, not work)\n", $19, $13, $3 == "loaded" ? "it stayed there" : "it MOVED: no figure" }'
+else
+	echo "  -icount, 2 harts: no figure: the run did not finish in 30 s (a hart spinning in user mode starves the other under -icount's round robin)"
+fi
+declare -a wr=() wn=()
+for r in $(seq "$RUNS"); do
+	q=$(qemu_at 2)
+	line=$(timeout 120 $q -append "smpbench shoot" </dev/null 2>&1 | tr -d '\r' | awk '$1 == "smpbench:" && $2 == "shoot"')
+	[ -n "$line" ] || { echo "smpbench shoot failed"; exit 1; }
+	wr+=("$(echo "$line" | awk '{ print $15 }')")
+	wn+=("$(echo "$line" | awk '{ print $21 }')")
+done
+m1=$(printf '%s\n' "${wr[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+m2=$(printf '%s\n' "${wn[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+awk -v a="$m1" -v b="$m2" -v r="$RUNS" 'BEGIN {
+	printf "  wall time without -icount (median of %d runs): remap into the child on the other hart %.1f us, loaded nowhere %.1f us\n", r, a / 10, b / 10 }'
