@@ -24,8 +24,9 @@
  * Every trap from user mode takes the kernel lock here, before it reaches
  * C, and both returns release it (docs/design.md section 14).
  * userret is the one full return to user mode; the system-call return is
- * its specialisation for the common case (null_syscall: 127 instructions
- * instead of 140 through userret, measured).
+ * its specialisation for the common case (it saves 13 instructions a call:
+ * null_syscall was 127 against 140 through userret, measured before the
+ * kernel lock, which costs both paths the same).
  */
 #include <inc/trap.h>
 #include <inc/riscv.h>
