@@ -10,6 +10,7 @@
  * Prints "bench: NAME VALUE" per figure. "bench quick" repeats less (grade.sh).
  */
 #include <inc/lib.h>
+#include <inc/riscv.h>	/* rdtime, rdinstret */
 
 #define PERM_RW		(PTE_V | PTE_U | PTE_R | PTE_W)
 #define REGION		0x10000000UL	/* scratch pages for the fork and fault figures */
@@ -17,12 +18,6 @@
 
 static int reps = 31;
 
-static inline uint64_t instret(void)
-{
-	uint64_t x;
-	__asm__ volatile("rdinstret %0" : "=r"(x));
-	return x;
-}
 
 static uint64_t overhead;	/* instret; instret with nothing between */
 
@@ -74,9 +69,9 @@ static void null_syscall(void)
 {
 	uint64_t s[MAXSAMPLES];
 	for (int i = 0; i < reps; i++) {
-		uint64_t t0 = instret();
+		uint64_t t0 = rdinstret();
 		sys_getenvid();
-		s[i] = instret() - t0 - overhead;
+		s[i] = rdinstret() - t0 - overhead;
 	}
 	report("null_syscall", median(s, reps));
 }
@@ -92,11 +87,11 @@ static void upcall_null(void)
 	uint64_t s[MAXSAMPLES];
 	set_pgfault_handler(skip_handler);
 	for (int i = 0; i < reps; i++) {
-		uint64_t t0 = instret(), t1;
+		uint64_t t0 = rdinstret(), t1;
 		__asm__ volatile(".option push\n.option norvc\n"
 				 "ld zero, 0(zero)\n"
 				 ".option pop\n" ::: "memory");
-		t1 = instret();
+		t1 = rdinstret();
 		s[i] = t1 - t0 - overhead;
 	}
 	report("upcall_null", median(s, reps));
@@ -115,9 +110,9 @@ static void pgfault_alloc(void)
 	set_pgfault_handler(alloc_handler);
 	for (int i = 0; i < reps; i++) {
 		volatile uint64_t *p = (volatile uint64_t *)(REGION + i * PGSIZE);
-		uint64_t t0 = instret();
+		uint64_t t0 = rdinstret();
 		*p = 1;
-		s[i] = instret() - t0 - overhead;
+		s[i] = rdinstret() - t0 - overhead;
 	}
 	clear_region(reps);
 	report("pgfault_alloc", median(s, reps));
@@ -141,9 +136,9 @@ static void cow_fault(bool sole)
 		wait(child);
 	for (int i = 0; i < reps; i++) {
 		volatile uint64_t *p = (volatile uint64_t *)(REGION + i * PGSIZE);
-		uint64_t t0 = instret();
+		uint64_t t0 = rdinstret();
 		*p = 2;
-		s[i] = instret() - t0 - overhead;
+		s[i] = rdinstret() - t0 - overhead;
 	}
 	if (!sole) {
 		ipc_send(child, 0, NULL, 0);
@@ -165,9 +160,9 @@ static uint64_t fork_cost(int npages)
 		/* written pages: the last fork left them copy-on-write; a write makes them ours again */
 		for (int j = 0; j < npages; j++)
 			*(volatile uint64_t *)(REGION + j * PGSIZE) = j;
-		uint64_t t0 = instret();
+		uint64_t t0 = rdinstret();
 		envid_t child = fork();
-		uint64_t t1 = instret();
+		uint64_t t1 = rdinstret();
 		if (child == 0)
 			exit();
 		check(child, "fork");
@@ -182,13 +177,13 @@ static void fork_wait_base(void)
 {
 	uint64_t s[MAXSAMPLES];
 	for (int i = 0; i < reps; i++) {
-		uint64_t t0 = instret();
+		uint64_t t0 = rdinstret();
 		envid_t child = fork();
 		if (child == 0)
 			exit();
 		check(child, "fork");
 		wait(child);
-		s[i] = instret() - t0 - overhead;
+		s[i] = rdinstret() - t0 - overhead;
 	}
 	report("fork_wait_base", median(s, reps));
 }
@@ -241,7 +236,7 @@ static int tree_depth;
 
 static void tree_done(void)
 {
-	uint64_t t = instret();
+	uint64_t t = rdinstret();
 	if (__atomic_sub_fetch(&TREESTAT->left, 1, __ATOMIC_SEQ_CST) == 0) {
 		TREESTAT->last = t;
 		if (sys_getenvid() != TREESTAT->root)
@@ -277,7 +272,7 @@ static void forktree(int depth, const char *name)
 	tree_depth = depth;
 	TREESTAT->left = (2 << depth) - 1;
 	TREESTAT->root = sys_getenvid();
-	uint64_t t0 = instret();
+	uint64_t t0 = rdinstret();
 	tree("");
 	envid_t last_one = 0;
 	tree_done();
@@ -311,11 +306,11 @@ static void copy_floor(void)
 	fill_region(2);
 	for (int i = 0; i < reps; i++) {
 		src_page[i] = i;
-		uint64_t t0 = instret();
+		uint64_t t0 = rdinstret();
 		memcpy(dst_page, src_page, PGSIZE);
-		uint64_t t1 = instret();
+		uint64_t t1 = rdinstret();
 		copy_unrolled8(dst_page, src_page, PGSIZE);
-		uint64_t t2 = instret();
+		uint64_t t2 = rdinstret();
 		s[i] = t1 - t0 - overhead;
 		r[i] = t2 - t1 - overhead;
 	}
@@ -395,8 +390,8 @@ void umain(int argc, char **argv)
 		reps = 5;
 		first = 2;
 	}
-	uint64_t t0 = instret();
-	overhead = instret() - t0;
+	uint64_t t0 = rdinstret();
+	overhead = rdinstret() - t0;
 
 	for (size_t i = 0; i < ARRAY_SIZE(figures); i++) {
 		bool wanted = first >= argc;

@@ -8,6 +8,7 @@
  *   cputshog [KiB]
  */
 #include <inc/lib.h>
+#include <inc/riscv.h>	/* rdtime, rdinstret */
 
 #define BUF	0x10000000UL	/* the buffer: one page, mapped again and again */
 #define BOX	0x0ff00000UL	/* shared with the sibling */
@@ -21,21 +22,15 @@ struct box {
 };
 static struct box *const box = (struct box *)BOX;
 
-static uint64_t now(void)
-{
-	uint64_t t;
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
 
 /* Spin on the clock; a gap between two readings is time we were kept off the CPU. */
 static void sibling(void)
 {
-	uint64_t last = now();
+	uint64_t last = rdtime();
 	int last_phase = 0;
 	box->started = 1;
 	while (!box->done) {
-		uint64_t t = now();
+		uint64_t t = rdtime();
 		int phase = box->phase;
 		if (phase >= 1 && last_phase <= 1 && t - last > box->maxgap)	/* overlaps the printing */
 			box->maxgap = t - last;
@@ -69,9 +64,9 @@ void umain(int argc, char **argv)
 	volatile const struct Env *s = &envs[ENVX(sib)];
 	uint32_t runs0 = s->env_runs;
 	box->phase = 1;
-	uint64_t t0 = now();
+	uint64_t t0 = rdtime();
 	sys_cputs((const char *)BUF, len);
-	uint64_t t1 = now();
+	uint64_t t1 = rdtime();
 	box->phase = 2;
 	uint32_t runs = s->env_runs - runs0;
 	int64_t one = syscall(SYS_cputs, BUF, BIG, 0, 0, 0);	/* one raw call: CPUTS_MAX bytes */

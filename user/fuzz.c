@@ -21,6 +21,7 @@
  * replace, suspend or destroy them, and they may then die with a fault.
  */
 #include <inc/lib.h>
+#include <inc/riscv.h>	/* rdtime, rdinstret */
 
 #define SCRATCH_A	0x1000000000UL	/* gigabyte 64 */
 #define SCRATCH_B	0x1040200000UL	/* gigabyte 65, second 2 MiB region */
@@ -63,12 +64,6 @@ static uint64_t next(void)
 	return rng;
 }
 
-static uint64_t now(void)
-{
-	uint64_t t;
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
 
 static uint64_t pick(uint64_t n)
 {
@@ -677,15 +672,15 @@ void umain(int argc, char **argv)
 	 */
 	for (int i = 0; i < nforks; i++) {
 		volatile const struct Env *e = &envs[ENVX(forks[i])];
-		uint64_t seen = stats->calls[i], since = now();
+		uint64_t seen = stats->calls[i], since = rdtime();
 		while (e->env_id == forks[i] && e->env_status != ENV_FREE) {
 			if (stats->calls[i] != seen)
-				seen = stats->calls[i], since = now();
+				seen = stats->calls[i], since = rdtime();
 			if (e->env_status == ENV_NOT_RUNNABLE && e->env_ipc_recving)
 				sys_ipc_try_send(forks[i], 0, (void *)UTOP, 0);
 			else if (e->env_status == ENV_NOT_RUNNABLE)
 				sys_env_set_status(forks[i], ENV_RUNNABLE);
-			if (now() - since > 2000000) {
+			if (rdtime() - since > 2000000) {
 				sys_env_destroy(forks[i]);
 				break;
 			}

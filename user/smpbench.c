@@ -11,6 +11,7 @@
  *                      rdinstret and rdtime deltas of one call in each case.
  */
 #include <inc/lib.h>
+#include <inc/riscv.h>	/* rdtime, rdinstret */
 
 #define SHARED	((volatile struct shared *)0x42000000UL)
 #define LOOP	20000000UL
@@ -21,16 +22,10 @@ struct shared {
 	envid_t root;
 };
 
-static uint64_t now(void)
-{
-	uint64_t t;
-	__asm__ volatile("rdtime %0" : "=r"(t));
-	return t;
-}
 
 static void done(void)
 {
-	uint64_t t = now();
+	uint64_t t = rdtime();
 	if (__atomic_sub_fetch(&SHARED->left, 1, __ATOMIC_SEQ_CST) == 0) {
 		SHARED->last = t;
 		if (sys_getenvid() != SHARED->root)
@@ -44,12 +39,6 @@ static void done(void)
 #define RW	(PTE_V | PTE_U | PTE_R | PTE_W)
 #define NSHOOT	64
 
-static uint64_t instret(void)
-{
-	uint64_t t;
-	__asm__ volatile("rdinstret %0" : "=r"(t));
-	return t;
-}
 
 static uint64_t median(uint64_t *v, int n)	/* sorts v (insertion sort: n is small) */
 {
@@ -67,9 +56,9 @@ static void remaps(envid_t c, int n, uint64_t *insn, uint64_t *ticks)
 {
 	static uint64_t di[NSHOOT], dt[NSHOOT];
 	for (int i = 0; i < n; i++) {
-		uint64_t t0 = now(), i0 = instret();
+		uint64_t t0 = rdtime(), i0 = rdinstret();
 		int r = sys_page_map(0, (void *)(i % 2 ? PAGE_A : PAGE_B), c, (void *)VICTIM, RW);
-		uint64_t i1 = instret(), t1 = now();
+		uint64_t i1 = rdinstret(), t1 = rdtime();
 		if (r < 0)
 			panic("sys_page_map: %e", r);
 		di[i] = i1 - i0;
@@ -159,7 +148,7 @@ void umain(int argc, char **argv)
 	if (sys_page_alloc(0, (void *)SHARED, PTE_V | PTE_U | PTE_R | PTE_W | PTE_SHARE) < 0)
 		panic("page_alloc");
 	SHARED->root = sys_getenvid();
-	uint64_t t0 = now();
+	uint64_t t0 = rdtime();
 	if (par) {
 		SHARED->left = n + 1;
 		for (int i = 0; i < n; i++)
