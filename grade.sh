@@ -873,6 +873,9 @@ GRADE_CPUS=4 t statusrace 'statusrace' \
 	'^statusrace: 20000 calls, child on another hart for [0-9]+, 0 double runs$' '^statusrace: OK$' \
 	'!user panic' '!cannot arrange'
 # OpenSBI draws the boot hart by lottery: boot a few times; each boot must pass, whichever hart it was.
+# make bench-smp's workloads (user/smpbench.c), small: each finishes and gives every page back.
+t smpbench_tree 'smpbench tree 3' '^smpbench: tree [0-9]+ ticks$' '=15 exiting gracefully$' '!user panic'
+t smpbench_par 'smpbench par 2' '^smpbench: par [0-9]+ ticks$' '!user panic'
 tcmd smp_lottery "QEMU_CMD='${QEMU_CMD:-}' OUT='${OUT:-}' bash tools/smp-lottery.sh 6"
 
 echo "$pass passed, $fail failed"
