@@ -324,19 +324,10 @@ static int __attribute__((noinline)) page_insert_new_tables(struct Env *e, struc
 	return page_insert(e, pp, va, perm);
 }
 
-/*
- * Map pp at va (below UTOP) in e with perm (PTE_V is implied), replacing
- * what was there. When va's tables exist (the common case) the inlined
- * walk makes no call; nor does a change of permissions on the same page,
- * as fork's copy-on-write remap does. (Making the tables in a separate,
- * noinline function keeps this one frameless: with the call inlined here,
- * fork_per_page was 8% higher.)
- */
-int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
+/* page_insert once the slot for va is found: every case (the fast path below is a part of this). */
+static int __attribute__((noinline)) page_insert_at(struct Env *e, struct PageInfo *pp, pte_t *pte, uint64_t va,
+						    int perm)
 {
-	pte_t *pte = pgdir_walk(e, va, false);
-	if (!pte)
-		return va < UTOP ? page_insert_new_tables(e, pp, va, perm) : -E_NO_MEM;
 	pte_t old = *pte, new = leaf_pte(pp, perm);
 	if (!(old & PTE_V)) {
 		pp->pp_ref++;
@@ -353,6 +344,44 @@ int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
 		if (e != curenv && e->env_cpunum >= 0)
 			icache_shootdown(e);
 	}
+	return 0;
+}
+
+/*
+ * Map pp at va (below UTOP) in e with perm (PTE_V is implied), replacing
+ * what was there. The walk is inlined and makes no call when va's tables
+ * exist. The cases fork and the fault handlers use most, a new mapping, a
+ * change of permissions on the same page or the replacement of a page that
+ * stays mapped elsewhere, not executable, in the caller or in an
+ * environment loaded nowhere (a child being built), are done here
+ * with no call (but KCHECK's pte_write), so this function needs no frame
+ * (nor a frame pointer: it calls nothing a backtrace passes through);
+ * every other case is page_insert_at's.
+ * Measured: fork_per_page 732 -> 703 instructions; cow_fault_sole and cow_fault -14.
+ */
+__attribute__((optimize("omit-frame-pointer"))) int page_insert(struct Env *e, struct PageInfo *pp, uint64_t va, int perm)
+{
+	pte_t *pte = pgdir_walk(e, va, false);
+	if (!pte)
+		return va < UTOP ? page_insert_new_tables(e, pp, va, perm) : -E_NO_MEM;
+	pte_t old = *pte, new = leaf_pte(pp, perm);
+	bool loaded_here = e == curenv;
+	if ((perm & PTE_X) || (!loaded_here && e->env_cpunum >= 0))
+		return page_insert_at(e, pp, pte, va, perm);
+	if (!(old & PTE_V)) {
+		pp->pp_ref++;
+		e->env_npages++;
+	} else if (PTE_ADDR(old) != PTE_ADDR(new)) {
+		struct PageInfo *replaced = pa2page(PTE_ADDR(old));
+		if (replaced->pp_ref <= 1)	/* page_decref would free it: a call */
+			return page_insert_at(e, pp, pte, va, perm);
+		pp->pp_ref++;
+		kcheck_page(replaced, KC_DECREF);	/* page_decref, with nothing to free */
+		replaced->pp_ref--;
+	}
+	pte_write(e, pte, new);
+	if (loaded_here)
+		sfence_vma_addr(va);	/* tlb_invalidate: loaded nowhere else, by the test above */
 	return 0;
 }
 
