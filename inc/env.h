@@ -43,8 +43,13 @@ enum EnvType {
 	ENV_TYPE_USER = 0,
 };
 
+struct cpu;
+
 struct Env {
 	struct Trapframe env_tf;	/* saved registers while not running */
+	/* Just past env_tf (ENV_TF_CPU): the struct cpu of the hart it was last loaded on, which trap
+	   entry (kern/trapentry.S) reaches from the frame that sscratch points at. */
+	struct cpu *env_tf_cpu;
 	struct Env *env_link;		/* next free Env */
 	envid_t env_id;
 	envid_t env_parent_id;

@@ -7,19 +7,20 @@
 #define KSTKGUARD	4096		/* unmapped page below each stack */
 
 /* struct cpu offsets, for kern/trapentry.S. */
-#define CPU_SCRATCH	0
-#define CPU_TF		8
-#define CPU_KSTACK	16
-#define CPU_TRAPSTACK	24
-#define CPU_UVEC	32
-#define CPU_KVEC	40
-#define CPU_HARTID	56
-#define CPU_ID		64
-#define CPU_REAP	69
-#define CPU_TRACE_ENTRY	80
-#define CPU_LOCK_NEXT	88
-#define CPU_LOCK_SERVING	96
-#define CPU_SIZE	104
+#define CPU_TF		0
+#define CPU_KSTACK	8
+#define CPU_TRAPSTACK	16
+#define CPU_UVEC	24
+#define CPU_KVEC	32
+#define CPU_HARTID	48
+#define CPU_ID		56
+#define CPU_REAP	61
+#define CPU_TRACE_ENTRY	72
+#define CPU_LOCK_NEXT	80
+#define CPU_LOCK_SERVING	88
+#define CPU_SIZE	96
+/* The frame's struct cpu (struct Env's env_tf_cpu), as an offset from the frame: see kern/env.h. */
+#define TF_CPU		TF_SIZE
 
 #ifndef __ASSEMBLER__
 #include <inc/types.h>
@@ -28,8 +29,7 @@
 struct Env;
 
 struct cpu {
-	uint64_t scratch;		/* trap entry parks a0 here */
-	struct Trapframe *tf;		/* where trap entry saves user registers: &curenv->env_tf */
+	struct Trapframe *tf;		/* &curenv->env_tf, where trap entry saved the user registers */
 	uint64_t kstack_top;		/* kernel sp on entry from user mode */
 	uint64_t trapstack_top;		/* sp for a trap taken in the kernel (always fatal) */
 	uint64_t uservec, kernelvec;	/* stvec values, one load instead of two instructions */

@@ -339,6 +339,7 @@ void env_run(struct Env *e)
 			env_leave(c);
 		c->env = e;
 		c->tf = &e->env_tf;
+		e->env_tf_cpu = c;	/* for trap entry, which finds only the frame (sscratch) */
 		csr_write(satp, e->env_satp);
 		sfence_vma();
 		fence_i();	/* code the kernel loaded or others copied for e */

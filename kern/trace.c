@@ -32,9 +32,10 @@
 #define STUB_INSNS	12
 #define HOOK_BEFORE	10	/* the call and the wrapper's prologue */
 #define HOOK_AFTER	18	/* the wrapper's epilogue */
-/* deliver (kern/trap.c) saves a register around its call. */
-#define PGFAULT_BEFORE	(HOOK_BEFORE + 2)
-#define PGFAULT_AFTER	(HOOK_AFTER + 2)
+/* page_fault_trap (kern/trap.c) tail-calls trace_pgfault: a jump and its prologue before, its epilogue after
+   (whose ret stands for page_fault_trap's own). */
+#define PGFAULT_BEFORE	7
+#define PGFAULT_AFTER	14
 /* syscall_done (kern/trap.c), which only +trace calls after every call, adds to both. */
 #define SYSCALL_BEFORE	22
 #define SYSCALL_AFTER	29

@@ -139,14 +139,14 @@ static _Noreturn void resume_or_yield(void)
 
 /*
  * Push the UTrapframe at frame (on the exception stack page that xpte maps)
- * and resume at the upcall with sp and a0 pointing at it. The kernel writes
- * the fault's details and the two registers it changes (sp, a0); the
- * upcall stores the others, which still hold their values at the fault
- * (lib/pfentry.S). Nothing here calls a function before the end, so the
- * fast path keeps its values in registers. always_inline: inlined into its
- * two callers it works on their registers (upcall_null: 17 instructions).
+ * and point the saved registers at the upcall, with sp and a0 at the frame.
+ * The kernel writes the fault's details and the two registers it changes
+ * (sp, a0); the upcall stores the others, which still hold their values at
+ * the fault (lib/pfentry.S). Nothing here calls a function, so the fast
+ * path keeps its values in registers. always_inline: inlined into its two
+ * callers it works on their registers (upcall_null: 17 instructions).
  */
-static inline __attribute__((always_inline)) _Noreturn void
+static inline __attribute__((always_inline)) void
 deliver(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, uint64_t frame, pte_t *xpte)
 {
 	pte_t *pte = pgdir_walk(e, va, false);
@@ -163,9 +163,9 @@ deliver(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, uint64
 	tf->tf_regs.sp = frame;
 	tf->tf_regs.a0 = frame;
 	tf->tf_epc = e->env_pgfault_upcall;
+	kcheck("returning to user mode");
 	if (trace)
-		trace_pgfault();	/* no arguments: nothing kept live across the test */
-	env_resume(curenv);	/* = e, still running; curenv keeps e out of a saved register */
+		trace_pgfault();	/* last: a tail call, so the fast path needs no frame (upcall_null -4) */
 }
 
 /*
@@ -173,7 +173,7 @@ deliver(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, uint64
  * below the handler's, UTF_GAP bytes lower. sp in the guard page under the
  * exception stack means the handler ran off it: an overflow, not a new fault.
  */
-static _Noreturn void deliver_nested(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, pte_t *xpte)
+static void __attribute__((noinline)) deliver_nested(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, pte_t *xpte)
 {
 	uint64_t sp = tf->tf_regs.sp, frame = ROUNDDOWN(sp - UTF_GAP - UTF_SIZE, 16);
 	while (e->env_nxframes > 0 && e->env_xframes[e->env_nxframes - 1] < sp)
@@ -192,7 +192,13 @@ static _Noreturn void deliver_nested(struct Env *e, struct Trapframe *tf, uint64
  * bites, not on every fault: a fetch fault at the upcall's address means
  * entering it failed.
  */
-/* No frame pointer of its own (it never returns; uservec's s0 = 0 ends a backtrace here): upcall_null 2 instructions. */
+/*
+ * From kern/trapentry.S, which takes the system call's short return to the
+ * upcall when this returns: that return reloads only what C may clobber,
+ * and the upcall's entry changes only saved registers of that kind (epc, sp,
+ * a0). No frame pointer of its own (uservec's s0 = 0 ends a backtrace here):
+ * upcall_null 2 instructions.
+ */
 __attribute__((optimize("omit-frame-pointer"))) void page_fault_trap(struct Trapframe *tf, uint64_t cause)
 {
 	struct Env *e = curenv;
@@ -203,7 +209,7 @@ __attribute__((optimize("omit-frame-pointer"))) void page_fault_trap(struct Trap
 	    (cause == CAUSE_FETCH_PAGE_FAULT && tf->tf_epc == upcall))
 		upcall_refused(e, tf, cause, va);
 	if (sp - (USTACKTOP + 1) < UXSTACKTOP - USTACKTOP)	/* the handler itself faulted */
-		deliver_nested(e, tf, cause, va, xpte);
+		return deliver_nested(e, tf, cause, va, xpte);
 	e->env_nxframes = 1;
 	e->env_xframes[0] = UXSTACKTOP - UTF_SIZE;
 	deliver(e, tf, cause, va, UXSTACKTOP - UTF_SIZE, xpte);

@@ -10,7 +10,7 @@ const char *trap_cause_name(uint64_t scause);
 void print_trapframe(const struct Trapframe *tf);
 _Noreturn void user_trap(struct Trapframe *tf, uint64_t scause);
 void syscall_trap(struct Trapframe *tf);
-_Noreturn void page_fault_trap(struct Trapframe *tf, uint64_t scause);
+void page_fault_trap(struct Trapframe *tf, uint64_t scause);	/* returns to enter the upcall */
 _Noreturn void kernel_trap(struct Trapframe *tf);
 
 /* kern/syscall.c */

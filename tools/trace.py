@@ -109,8 +109,9 @@ class Symbols:
 
 
 def kernel_symbols(prefix, kernel):
-    """Addresses and lines of the kernel functions a fault goes through, and userret's length."""
-    names = ['uservec_traced', 'uservec', 'page_fault_trap', 'syscall_trap', 'userret', 'env_run',
+    """Addresses and lines of the kernel functions a fault goes through, and the length of its return to user
+    mode: page_fault_trap's ret, uservec's jump to userret_fast, then userret_fast up to its sret."""
+    names = ['uservec_traced', 'uservec', 'page_fault_trap', 'syscall_trap', 'userret_fast', 'userret', 'env_run',
              'sched_yield']
     addr, userret_len = {}, 0
     if kernel and os.path.exists(kernel):
@@ -121,9 +122,9 @@ def kernel_symbols(prefix, kernel):
                 addr[p[2]] = int(p[0], 16)
         dis = subprocess.run([prefix + 'objdump', '-d', '--no-show-raw-insn', kernel],
                              capture_output=True, text=True).stdout
-        m = re.search(r'<userret>:\n(.*?\n)\s*[0-9a-f]+:\s+sret\n', dis, re.S)
+        m = re.search(r'<userret_fast>:\n(.*?\n)\s*[0-9a-f]+:\s+sret\n', dis, re.S)
         if m:
-            userret_len = len(re.findall(r'^\s*[0-9a-f]+:\s', m.group(1), re.M)) + 1
+            userret_len = 2 + len(re.findall(r'^\s*[0-9a-f]+:\s', m.group(1), re.M)) + 1
     return addr, userret_len
 
 
@@ -313,7 +314,7 @@ def fault_phases(f, envs, namer, syms_for, ksym, kaddr, userret_len):
         return ksym(kaddr[name]) if name in kaddr else name
     out.append('  %10d  %8s  trap entry: %s' % (E, '', k('uservec')))
     out.append('  %10d  %8d  kernel: %s -> deliver wrote the frame' % (H, H - E, k('page_fault_trap')))
-    out.append('  %10d  %8d  kernel: %s, sret to the upcall %s' % (up, userret_len, k('userret'),
+    out.append('  %10d  %8d  kernel: %s, sret to the upcall %s' % (up, userret_len, k('userret_fast'),
                                                                  sy.where(int(kv['handler'], 16))))
     out.append('  %10s  %8d  = kernel entry to upcall' % ('', up - E))
     last = up
@@ -448,7 +449,7 @@ def svg_fault(f, envs, namer, syms_for, ksym, kaddr, userret_len):
         E, None, ''))
     rows.append(('kernel', 'kernel', '%s -> %s -> deliver: frame at %s' % (
         k('uservec'), k('page_fault_trap'), namer.fmt(int(kv['frame'], 16), e['name'])), H, H - E, 'kernel'))
-    rows.append(('kernel', 'handler', '%s: sret to %s' % (k('userret'), sy.func(int(kv['handler'], 16))), up,
+    rows.append(('kernel', 'handler', '%s: sret to %s' % (k('userret_fast'), sy.func(int(kv['handler'], 16))), up,
                  userret_len, 'kernel'))
     last = up
     for c in f['calls']:
