@@ -801,7 +801,7 @@ trace_counts_check() {
 	[ "${KCHECK:-}" = 1 ] && return 0
 	trace_forkcow
 	local b="$OUT/trace_counts.out" cow sole
-	timeout "$TIMEOUT" $(echo "$QEMU_CMD" | sed "s/ -smp [0-9]* / -smp 1 /") -icount shift=0 \
+	timeout "$TIMEOUT" $(echo "$QEMU_CMD" | sed "s/ -smp [0-9]* / -smp 1 /") $(make -s --no-print-directory print-icount) \
 		-append "+nopreempt +bench bench quick cow_fault cow_fault_sole" \
 		</dev/null 2>&1 | tr -d '\r' > "$b"
 	cow=$(awk '$1 == "bench:" && $2 == "cow_fault" { print $3 }' "$b")

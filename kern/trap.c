@@ -193,11 +193,11 @@ static void __attribute__((noinline)) deliver_nested(struct Env *e, struct Trapf
  * entering it failed.
  */
 /*
- * From kern/trapentry.S, which takes the system call's short return to the
- * upcall when this returns: that return reloads only what C may clobber,
- * and the upcall's entry changes only saved registers of that kind (epc, sp,
- * a0). No frame pointer of its own (uservec's s0 = 0 ends a backtrace here):
- * upcall_null 2 instructions.
+ * From kern/trapentry.S, which leaves through userret_fast when this
+ * returns: that return reloads only what C may clobber, and entering the
+ * upcall changes only saved registers of that kind (epc, sp, a0). No frame
+ * pointer of its own (uservec's s0 = 0 ends a backtrace here): upcall_null
+ * 2 instructions.
  */
 __attribute__((optimize("omit-frame-pointer"))) void page_fault_trap(struct Trapframe *tf, uint64_t cause)
 {
@@ -208,8 +208,10 @@ __attribute__((optimize("omit-frame-pointer"))) void page_fault_trap(struct Trap
 	if (!upcall || !xpte || (*xpte & UXSTACK_PERM) != UXSTACK_PERM ||
 	    (cause == CAUSE_FETCH_PAGE_FAULT && tf->tf_epc == upcall))
 		upcall_refused(e, tf, cause, va);
-	if (sp - (USTACKTOP + 1) < UXSTACKTOP - USTACKTOP)	/* the handler itself faulted */
-		return deliver_nested(e, tf, cause, va, xpte);
+	if (sp - (USTACKTOP + 1) < UXSTACKTOP - USTACKTOP) {	/* the handler itself faulted */
+		deliver_nested(e, tf, cause, va, xpte);	/* a tail call */
+		return;
+	}
 	e->env_nxframes = 1;
 	e->env_xframes[0] = UXSTACKTOP - UTF_SIZE;
 	deliver(e, tf, cause, va, UXSTACKTOP - UTF_SIZE, xpte);

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make bench-smp: what more harts cost and buy.
-#  1. forktree depth 6 (user/bench forktree_d6) under -icount shift=0 at 1, 2 and 4 harts:
+#  1. forktree depth 6 (user/bench forktree_d6) under -icount shift=0,sleep=off at 1, 2 and 4 harts:
 #     total instructions of all harts (instret is one global count under -icount), i.e. the
 #     SMP overhead; -icount runs harts in turn in one thread, so no speed-up can show there.
 #  2. The fraction of those instructions (1 hart) spent holding the kernel lock (a LOCKSTAT=1
@@ -15,6 +15,9 @@
 #     time (rdtime) without -icount. Without -icount rdinstret is not an instruction count.
 set -euo pipefail
 RUNS=${RUNS:-5}
+# -icount shift=0,sleep=off (GNUmakefile ICOUNT): with sleep on, the virtual clock (instret) follows the
+# host's real time while every hart waits in wfi, and the multi-hart totals varied from run to run.
+icount=$(make -s --no-print-directory print-icount)
 qemu_at() {	# qemu_at CPUS [extra make variables]: the QEMU command line
 	local n=$1
 	shift
@@ -23,15 +26,15 @@ qemu_at() {	# qemu_at CPUS [extra make variables]: the QEMU command line
 make -s all >/dev/null
 make -s LOCKSTAT=1 all >/dev/null
 
-echo "forktree depth 6 under -icount shift=0 (user/bench forktree_d6, +nopreempt), all harts' instructions:"
+echo "forktree depth 6 under $icount (user/bench forktree_d6, +nopreempt), all harts' instructions:"
 for n in 1 2 4; do
-	q=$(qemu_at "$n" QEMUEXTRA="-icount shift=0")
+	q=$(qemu_at "$n" QEMUEXTRA="$icount")
 	v=$(timeout 300 $q -append "+nopreempt bench forktree_d6" </dev/null 2>&1 | tr -d '\r' |
 		awk '$1 == "bench:" && $2 == "forktree_d6" { print $3 }')
 	printf '  %d hart%s %12s\n' "$n" "$([ "$n" = 1 ] && echo " " || echo s)" "${v:-FAILED}"
 done
 
-q=$(qemu_at 1 LOCKSTAT=1 QEMUEXTRA="-icount shift=0")
+q=$(qemu_at 1 LOCKSTAT=1 QEMUEXTRA="$icount")
 out=$(timeout 300 $q -append "+nopreempt bench forktree_d6" </dev/null 2>&1 | tr -d '\r' || true)
 line=$(echo "$out" | grep '^lockstat:' || true)
 floor=$(echo "$out" | awk '$1 == "shootstat:" { print $(NF - 1) }')
@@ -69,7 +72,7 @@ done
 
 echo "remote TLB shootdown, caller's cost (user/smpbench shoot: median of 64 remaps of a child's page, 2 harts):"
 echo "  a self-targeted RFENCE (the M-mode floor of any shootdown; 1 hart, -icount, LOCKSTAT=1 at power-off): ${floor:-no figure} instructions"
-q=$(qemu_at 2 LOCKSTAT=1 QEMUEXTRA="-icount shift=0")
+q=$(qemu_at 2 LOCKSTAT=1 QEMUEXTRA="$icount")
 out=$(timeout 30 $q -append "smpbench shoot" </dev/null 2>&1 | tr -d '\r' || true)
 if echo "$out" | grep -q '^smpbench: shoot'; then
 	echo "$out" | awk '$1 == "smpbench:" && $2 == "shoot" {
