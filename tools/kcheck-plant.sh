@@ -90,6 +90,8 @@ plant 9 kern/syscall.c '/^static struct PageInfo \*grantable_page(/,/^}/s/^\t\ti
 # firmware): only a full recount can see it, at the latest the one at power-off.
 plant 10 kern/syscall.c '/^static envid_t sys_getenvid(/,/^}/s/^\treturn curenv->env_id;$/\tpages[0].pp_ref++;\n\treturn curenv->env_id;/' hello \
 	'full recount\): page [0-9a-f]+ has count [0-9]+ but 1 references' 'sys_getenvid takes a reference on a reserved page'
+plant 11 kern/pmap.c "$INSERT"'s/^\t\treplaced->pp_ref--;$/\t\tif (!e->env_id)\n\t\t\treplaced->pp_ref--;/' forkcow \
+	'has count [0-9]+ but [0-9]+ references' "page_insert's fast path keeps the reference of the page it replaced"
 
 echo "$pass caught, $fail failed"
 [ "$fail" = 0 ]
