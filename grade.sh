@@ -861,9 +861,16 @@ GRADE_CPUS=4 t staletlb_rdonly 'staletlb rdonly' \
 	'^staletlb: rdonly while the child runs on CPU' \
 	'^\[00001001\] user fault va 40000000 ip [0-9a-f]+ \(store page fault' '^staletlb: rdonly: child faulted$' \
 	'!FAIL' '!cannot arrange'
-# The detector works: with the remote fences turned off (+noshootdown) the child reads the old page.
+# The detector works: with the remote fences turned off (+noshootdown) the child reads the old page,
+# reads its unmapped page and stores into its read-only page.
 GRADE_CPUS=4 t staletlb_noshootdown '+noshootdown staletlb remap' \
 	'^staletlb: remap while the child runs on CPU' '^staletlb: FAIL: the child read the old page \(stale TLB entry\)$'
+GRADE_CPUS=4 t staletlb_noshootdown_unmap '+noshootdown staletlb unmap' \
+	'^staletlb: unmap while the child runs on CPU' \
+	'^staletlb: FAIL: the child read its unmapped page \(stale TLB entry\)$'
+GRADE_CPUS=4 t staletlb_noshootdown_rdonly '+noshootdown staletlb rdonly' \
+	'^staletlb: rdonly while the child runs on CPU' \
+	'^staletlb: FAIL: the child stored into its read-only page \(stale TLB entry\)$'
 # Destroying a child that runs elsewhere (ENV_DYING, freed by its hart), 100 times, its slot reused each time.
 GRADE_CPUS=4 t destroyrace 'destroyrace 100' \
 	'^destroyrace: 100 rounds, slot reused 99 times, child on another hart [0-9]+ times$' '^destroyrace: OK$' \
