@@ -292,7 +292,8 @@ void kcheck_init(void)
 /*
  * The multiprocessor invariants (docs/design.md, SMP): the checker runs
  * under the kernel lock; each hart's environment is loaded there and only
- * there (env_cpunum), an idle hart has none. With all: every RUNNING env is
+ * there (env_cpunum), and its frame leads trap entry back to that hart's
+ * struct cpu (env_tf_cpu); an idle hart has none. With all: every RUNNING env is
  * loaded on a hart, every DYING one on another hart (this hart reaps its own
  * before it does anything else).
  */
@@ -305,6 +306,10 @@ static void check_smp(const char *when, bool all)
 		if (e && (e->env_cpunum != i || e->env_status == ENV_FREE || cpus[i].idle))
 			panic("kcheck (%s): CPU %d has env %08x loaded, but its env_cpunum is %d, status %u%s", when,
 			      i, e->env_id, e->env_cpunum, e->env_status, cpus[i].idle ? ", and the CPU is idle" : "");
+		/* trap entry finds the struct cpu through the frame (kern/trapentry.S) */
+		if (e && (cpus[i].tf != &e->env_tf || e->env_tf_cpu != &cpus[i]))
+			panic("kcheck (%s): CPU %d has env %08x loaded, but its frame or the frame's CPU is another's",
+			      when, i, e->env_id);
 	}
 	for (int i = 0; all && i < NENV; i++) {
 		struct Env *e = &envs[i];

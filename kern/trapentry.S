@@ -203,7 +203,11 @@ uservec_traced:
 	csrrw	a0, sscratch, a0		/* as at the trap */
 	j	uservec
 
-/* userret(tf): back to user mode with the registers in tf (&curenv->env_tf). tp must hold the struct cpu. */
+/*
+ * userret(tf): back to user mode with the registers in tf, which must be
+ * &curenv->env_tf with env_tf_cpu set (env_run): the next trap finds the
+ * struct cpu through it. tp must hold the struct cpu.
+ */
 	.globl userret
 userret:
 #ifdef LOCKSTAT
