@@ -9,7 +9,8 @@ set -euo pipefail
 outdir=$1 mode=${2:-}
 mkdir -p "$outdir"
 log=$outdir/bench.log
-qemu=$(make -s --no-print-directory print-qemu CPUS=1 MEM=128M QEMUEXTRA="$(make -s --no-print-directory print-icount)" | tail -1)
+icount=$(make -s --no-print-directory print-icount)
+qemu=$(make -s --no-print-directory print-qemu CPUS=1 MEM=128M QEMUEXTRA="$icount" | tail -1)
 # shellcheck disable=SC2086
 timeout 600 $qemu -append "+nopreempt +bench bench $mode" </dev/null 2>&1 |
 	tr -d '\r' > "$log" || true
@@ -32,7 +33,7 @@ boot_to_user - -'
 grep '^bench: ' "$log" | grep -v '^bench: done$' > "$outdir/bench.txt"
 value() { awk -v n="$1" '$2 == n { print $3 }' "$outdir/bench.txt"; }
 
-echo "Instruction counts (QEMU -icount shift=0,sleep=off, one hart, +nopreempt; median of the samples):"
+echo "Instruction counts (QEMU $icount, one hart, +nopreempt; median of the samples):"
 printf '  %-16s %12s %12s  %s\n' figure measured target status
 missing=0 met=0 over=0
 while read -r name target ref; do
