@@ -246,7 +246,6 @@ static int sys_ipc_try_send(envid_t envid, uint64_t value, uint64_t srcva, uint6
 	return 0;
 }
 
-
 /*
  * envid's saved registers and pc become those of the Trapframe at tf in the
  * caller's memory (tf_cause and tf_tval are not taken). Called on the
@@ -271,7 +270,6 @@ static int sys_env_set_trapframe(envid_t envid, uint64_t tf)
 		env_resume(e);
 	return 0;
 }
-
 
 /*
  * The dispatch table, made from the list in inc/syscall.h: for each call a

@@ -10,7 +10,6 @@
 #include <kern/trace.h>
 #include <kern/monitor.h>
 #include <kern/spinlock.h>
-#include <kern/spinlock.h>
 #include <inc/riscv.h>
 #include <inc/string.h>
 
@@ -102,7 +101,8 @@ static void jos_mem_check_failed(struct Env *e, uint64_t va)
  * noinline: inlined, its calls make page_fault_trap save six registers on
  * every fault (upcall_null 272 -> 264 instructions with it out of line).
  */
-static _Noreturn void __attribute__((noinline)) upcall_refused(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va)
+static _Noreturn void __attribute__((noinline)) upcall_refused(struct Env *e, struct Trapframe *tf,
+								uint64_t cause, uint64_t va)
 {
 	uint64_t upcall = e->env_pgfault_upcall, sp = tf->tf_regs.sp;
 	pte_t *xpte = pgdir_walk(e, UXSTACKTOP - PGSIZE, false);
@@ -173,7 +173,8 @@ deliver(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, uint64
  * below the handler's, UTF_GAP bytes lower. sp in the guard page under the
  * exception stack means the handler ran off it: an overflow, not a new fault.
  */
-static void __attribute__((noinline)) deliver_nested(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, pte_t *xpte)
+static void __attribute__((noinline))
+deliver_nested(struct Env *e, struct Trapframe *tf, uint64_t cause, uint64_t va, pte_t *xpte)
 {
 	uint64_t sp = tf->tf_regs.sp, frame = ROUNDDOWN(sp - UTF_GAP - UTF_SIZE, 16);
 	while (e->env_nxframes > 0 && e->env_xframes[e->env_nxframes - 1] < sp)
