@@ -25,6 +25,7 @@ struct spinlock {
 	struct cpu *holder;	/* the last hart to take it */
 	bool long_hold;		/* the holder waits for the console (kernel monitor): no watchdog */
 };
+_Static_assert(__builtin_offsetof(struct spinlock, next) == LOCK_NEXT, "lock layout");	/* amoadd takes no offset */
 _Static_assert(__builtin_offsetof(struct spinlock, serving) == LOCK_SERVING, "lock layout");
 _Static_assert(__builtin_offsetof(struct spinlock, holder) == LOCK_HOLDER, "lock layout");
 
