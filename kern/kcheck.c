@@ -107,28 +107,27 @@ static size_t page_index(pte_t val, const struct Env *e, const char *what)
 	return PGNUM(pa - mem_base);
 }
 
-static void mark_page(size_t i)
+/* Page i into a dirty set (flag says it is there already); a full set means: check everything. */
+static void mark_dirty(size_t i, uint32_t flag, uint32_t *set, int *n, int max)
 {
-	if (kcheck_pages[i].flags & KCP_DIRTY)
+	if (kcheck_pages[i].flags & flag)
 		return;
-	if (ndirty_pages == MAXDIRTY_PAGES) {
+	if (*n == max) {
 		overflow = true;
 		return;
 	}
-	kcheck_pages[i].flags |= KCP_DIRTY;
-	dirty_pages[ndirty_pages++] = i;
+	kcheck_pages[i].flags |= flag;
+	set[(*n)++] = i;
+}
+
+static void mark_page(size_t i)
+{
+	mark_dirty(i, KCP_DIRTY, dirty_pages, &ndirty_pages, MAXDIRTY_PAGES);
 }
 
 static void mark_table(size_t t)
 {
-	if (kcheck_pages[t].flags & KCP_TDIRTY)
-		return;
-	if (ndirty_tables == MAXDIRTY_TABLES) {
-		overflow = true;
-		return;
-	}
-	kcheck_pages[t].flags |= KCP_TDIRTY;
-	dirty_tables[ndirty_tables++] = t;
+	mark_dirty(t, KCP_TDIRTY, dirty_tables, &ndirty_tables, MAXDIRTY_TABLES);
 }
 
 static void mark_env(struct Env *e)
