@@ -68,6 +68,11 @@ struct region {
 	const char *name;		/* said in messages */
 	uint64_t arg;			/* the handler's own (the stack's limit, say) */
 };
+/* Whether rg holds va (one unsigned compare). */
+static inline bool region_holds(const struct region *rg, uint64_t va)
+{
+	return va - rg->start < rg->end - rg->start;
+}
 #define NREGIONS	32
 /* The library's private page (in the stack's 2 MiB table): the region table; sfork copies it. */
 #define UREGIONS	((uint64_t)PFTEMP + PGSIZE)

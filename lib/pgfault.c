@@ -42,7 +42,7 @@ static void __attribute__((noinline)) region_dispatch(struct UTrapframe *utf)
 {
 	uint64_t va = utf->utf_fault_va;
 	for (const struct region *rg = TABLE->r, *end = rg + TABLE->n; rg < end; rg++)
-		if (va - rg->start < rg->end - rg->start && rg->handler(utf, rg))
+		if (region_holds(rg, va) && rg->handler(utf, rg))
 			return;
 	unclaimed(utf);
 }
@@ -96,10 +96,10 @@ _Noreturn void pgfault_die(const struct UTrapframe *utf, const char *fmt, ...)
 int pgfault_setup(void)
 {
 	int r;
-	if ((uvpt_lookup(UXSTACKTOP - PGSIZE) & PTE_W) && thisenv->env_pgfault_upcall == (uint64_t)_pgfault_upcall)
+	bool have_xstack = uvpt_lookup(UXSTACKTOP - PGSIZE) & PTE_W;
+	if (have_xstack && thisenv->env_pgfault_upcall == (uint64_t)_pgfault_upcall)
 		return 0;
-	if (!(uvpt_lookup(UXSTACKTOP - PGSIZE) & PTE_W) &&
-	    (r = sys_page_alloc(0, (void *)(UXSTACKTOP - PGSIZE), PTE_V | PTE_U | PTE_R | PTE_W)) < 0)
+	if (!have_xstack && (r = sys_page_alloc(0, (void *)(UXSTACKTOP - PGSIZE), PTE_V | PTE_U | PTE_R | PTE_W)) < 0)
 		return r;
 	return sys_env_set_pgfault_upcall(0, _pgfault_upcall);
 }
@@ -159,7 +159,7 @@ const struct region *region_find(uint64_t va)
 {
 	const struct region_table *t = region_table();
 	for (uint64_t i = 0; t && i < t->n; i++)
-		if (va - t->r[i].start < t->r[i].end - t->r[i].start)
+		if (region_holds(&t->r[i], va))
 			return &t->r[i];
 	return NULL;
 }
