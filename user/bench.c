@@ -188,26 +188,11 @@ static void fork_wait_base(void)
 	report("fork_wait_base", median(s, reps));
 }
 
-/*
- * Pages in use now, by the kernel's own count: entries of pages[] (read-only
- * at UPAGES) with a nonzero reference count. The kernel keeps a page on the
- * free list exactly when its count is 0 (KCHECK verifies it).
- */
+/* Pages in use now, by the kernel's own count (pages[] at UPAGES, read-only): those with a nonzero count. */
 static int used_pages(void)
 {
-	int n = 0;
-	for (uint64_t va = UPAGES; va < UVIEWS; va += PGSIZE) {
-		if (!(uvpd[PDNUM(va)] & PTE_V)) {	/* no L0 table: skip its 2 MiB */
-			va = ROUNDDOWN(va, MEGAPGSIZE) + MEGAPGSIZE - PGSIZE;
-			continue;
-		}
-		if (!(uvpt[PGNUM(va)] & PTE_V))
-			continue;
-		const volatile struct PageInfo *p = (const volatile struct PageInfo *)va;
-		for (size_t i = 0; i < PGSIZE / sizeof(struct PageInfo); i++)
-			n += p[i].pp_ref != 0;
-	}
-	return n;
+	uint64_t total, nfree = pages_free(&total);
+	return total - nfree;
 }
 
 /* Pages a fork of this (small) program takes before either side writes. */
