@@ -25,6 +25,9 @@ qemu_at() {	# qemu_at CPUS [extra make variables]: the QEMU command line
 }
 make -s all >/dev/null
 make -s LOCKSTAT=1 all >/dev/null
+median() {	# median VALUE...
+	printf '%s\n' "$@" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
+}
 
 echo "forktree depth 6 under $icount (user/bench forktree_d6, +nopreempt), all harts' instructions:"
 for n in 1 2 4; do
@@ -53,19 +56,20 @@ fi
 
 cores=$(nproc)
 echo "wall clock without -icount, median of $RUNS runs each, 1 and 2 harts alternating; host: $cores core(s)$([ "$cores" -lt 3 ] && echo ' (2 harts need 3 idle cores to show their full speed-up; 4 harts would oversubscribe this host)')"
+wall_q=("" "$(qemu_at 1)" "$(qemu_at 2)")	# QEMU without -icount at 1 and 2 harts, asked of make once
 for w in "par" "tree 6"; do
 	declare -a t1=() t2=()
 	for r in $(seq "$RUNS"); do
 		for n in 1 2; do
-			q=$(qemu_at "$n")
+			q=${wall_q[$n]}
 			v=$(timeout 120 $q -append "smpbench $w" </dev/null 2>&1 | tr -d '\r' |
 				awk '$1 == "smpbench:" { print $3 }')
 			[ -n "$v" ] || { echo "smpbench $w at $n harts failed"; exit 1; }
 			if [ "$n" = 1 ]; then t1+=("$v"); else t2+=("$v"); fi
 		done
 	done
-	m1=$(printf '%s\n' "${t1[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-	m2=$(printf '%s\n' "${t2[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+	m1=$(median "${t1[@]}")
+	m2=$(median "${t2[@]}")
 	awk -v w="$w" -v a="$m1" -v b="$m2" 'BEGIN {
 		printf "  smpbench %-7s 1 hart %8.1f ms   2 harts %8.1f ms   speed-up %.2fx\n", w, a / 10000, b / 10000, a / b }'
 done
@@ -82,13 +86,13 @@ else
 fi
 declare -a wr=() wn=()
 for r in $(seq "$RUNS"); do
-	q=$(qemu_at 2)
+	q=${wall_q[2]}
 	line=$(timeout 120 $q -append "smpbench shoot" </dev/null 2>&1 | tr -d '\r' | awk '$1 == "smpbench:" && $2 == "shoot"')
 	[ -n "$line" ] || { echo "smpbench shoot failed"; exit 1; }
 	wr+=("$(echo "$line" | awk '{ print $15 }')")
 	wn+=("$(echo "$line" | awk '{ print $21 }')")
 done
-m1=$(printf '%s\n' "${wr[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
-m2=$(printf '%s\n' "${wn[@]}" | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }')
+m1=$(median "${wr[@]}")
+m2=$(median "${wn[@]}")
 awk -v a="$m1" -v b="$m2" -v r="$RUNS" 'BEGIN {
 	printf "  wall time without -icount (median of %d runs): remap into the child on the other hart %.1f us, loaded nowhere %.1f us\n", r, a / 10, b / 10 }'
