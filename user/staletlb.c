@@ -95,9 +95,16 @@ void umain(int argc, char **argv)
 	}
 	if (r < 0)
 		panic("the change: %e", r);
-	/* unmap: the child's spin may fault at once (correctly) and be gone already */
+	/*
+	 * Still on its hart, or (unmap) already gone: the child's spin may fault
+	 * at once (correctly) and be freed. Read in that order: a child that
+	 * leaves its hart after the first read is gone by the second. Read the
+	 * other way round, gone could see it running and still, an instant
+	 * later, see it freed (failed once in CI, under load).
+	 */
+	bool still = elsewhere(c) && envs[ENVX(c)].env_cpunum == cpu;
 	bool gone = envs[ENVX(c)].env_id != c || envs[ENVX(c)].env_status != ENV_RUNNING;
-	if (!(mode == UNMAP && gone) && !(elsewhere(c) && envs[ENVX(c)].env_cpunum == cpu)) {
+	if (!still && !(mode == UNMAP && gone)) {
 		cprintf("staletlb: cannot arrange it: the child left its hart during the change\n");
 		sys_env_destroy(c);
 		return;
